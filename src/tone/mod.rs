@@ -1,0 +1,1 @@
+//! Tone scoring (placeholder until the tone model lands).
