@@ -1,5 +1,237 @@
+//! `quotestance run`: articles in, one CSV row per quotation out.
+//!
+//! Articles are read in input order in chunks; each chunk goes through the text stages in
+//! parallel (rayon keeps the order), then through the tone model, then to the writer. Output is
+//! therefore the same whatever the thread count, and memory stays bounded by the chunk size.
+
+use super::EXIT_PARTIAL;
+use anyhow::{Context, Result};
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use quotestance::pipeline::{analyze, is_roster_row};
+use quotestance::read::{self, Article, InputError};
+use quotestance::record::{QuoteRow, ToneColumns};
+use quotestance::roster::Roster;
+use quotestance::tone::{default_model_dir, ToneModel};
+use quotestance::write::CsvOutput;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
+
+/// Articles analysed together; bounds memory, keeps the tone batches full.
+const CHUNK: usize = 512;
+
 #[derive(Args)]
-pub struct RunArgs {}
-pub fn main(_: RunArgs) -> anyhow::Result<ExitCode> { anyhow::bail!("not yet") }
+pub struct RunArgs {
+    /// Article files or folders (recursed): .txt, .jsonl/.ndjson, .csv, optionally .gz; `-` reads JSON Lines from standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Write the CSV here (default: standard output). The file appears only when complete.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Roster of officials (default: data/roster.toml).
+    #[arg(long, value_name = "FILE")]
+    roster: Option<PathBuf>,
+    /// Write every quotation found, not only those attributed to a roster official.
+    #[arg(long)]
+    all_quotes: bool,
+    /// Worker threads for the text stages and the tone model (default: all cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// No progress bar, no summary.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Skip the tone model; the tone columns stay empty.
+    #[arg(long)]
+    no_tone: bool,
+    /// Tone model folder (any rust-bert sequence-classification model; default: models/tone).
+    #[arg(long, value_name = "DIR")]
+    model: Option<PathBuf>,
+    /// Start the CSV with a UTF-8 byte-order mark, for Excel.
+    #[arg(long)]
+    bom: bool,
+}
+
+/// What a run did, for the summary and the exit status.
+#[derive(Default)]
+struct Tally {
+    articles: usize,
+    input_errors: usize,
+    quotes_found: usize,
+    rows_written: usize,
+    by_speaker: BTreeMap<String, usize>,
+}
+
+pub fn main(args: RunArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let roster_path = args.roster.clone().unwrap_or_else(|| locate("data/roster.toml"));
+    let roster = Roster::load(&roster_path)?;
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("cannot start worker threads")?;
+    // The model is loaded before any article is read, so that a bad folder fails fast.
+    let model = if args.no_tone {
+        None
+    } else {
+        let dir = args.model.clone().unwrap_or_else(default_model_dir);
+        Some(ToneModel::load(&dir, threads).context("cannot load the tone model (use --no-tone to skip tone, or --model DIR)")?)
+    };
+
+    let (files, expand_errors) = read::expand_inputs(&args.inputs);
+    if files.is_empty() {
+        for e in &expand_errors {
+            eprintln!("quotestance: {e}");
+        }
+        anyhow::bail!("no article files found in {}", args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    }
+    let mut output = CsvOutput::create(args.output.as_deref(), args.bom)?;
+
+    let total_bytes: u64 = files.iter().filter_map(|f| f.path.as_ref()).filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let progress = progress_bar(total_bytes, args.quiet || files.iter().any(|f| f.path.is_none()));
+    let mut tally = Tally::default();
+    let report = |e: &InputError, progress: &ProgressBar, tally: &mut Tally| {
+        tally.input_errors += 1;
+        progress.suspend(|| eprintln!("quotestance: skipped {e}"));
+    };
+    for e in &expand_errors {
+        report(e, &progress, &mut tally);
+    }
+
+    let mut chunk: Vec<Article> = Vec::with_capacity(CHUNK);
+    let flush = |chunk: &mut Vec<Article>, tally: &mut Tally, output: &mut CsvOutput| -> Result<()> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let rows = pool.install(|| chunk.par_iter().map(|a| analyze(a, &roster)).collect::<Vec<_>>());
+        tally.articles += chunk.len();
+        let mut keep: Vec<QuoteRow> = Vec::new();
+        for article_rows in rows {
+            tally.quotes_found += article_rows.len();
+            keep.extend(article_rows.into_iter().filter(|r| args.all_quotes || is_roster_row(r)));
+        }
+        if let Some(model) = &model {
+            score_tone(model, &mut keep)?;
+        }
+        for row in &keep {
+            output.write_row(row)?;
+            *tally.by_speaker.entry(row.speaker.clone().unwrap_or_else(|| "(no speaker)".into())).or_default() += 1;
+        }
+        tally.rows_written += keep.len();
+        progress.set_message(format!("{} articles", tally.articles));
+        chunk.clear();
+        Ok(())
+    };
+
+    for file in &files {
+        let counter = progress.clone();
+        let wrap = move |r: Box<dyn Read + Send>| -> Box<dyn Read + Send> { Box::new(counter.wrap_read(r)) };
+        let reader = match read::open(file, &wrap) {
+            Ok(r) => r,
+            Err(e) => {
+                report(&InputError { path: file.display_name(), line: None, message: format!("cannot open: {e}") }, &progress, &mut tally);
+                continue;
+            }
+        };
+        let mut failed: Option<anyhow::Error> = None;
+        read::read_file(file, reader, &mut |item| {
+            if failed.is_some() {
+                return;
+            }
+            match item {
+                Ok(article) => {
+                    chunk.push(article);
+                    if chunk.len() == CHUNK {
+                        if let Err(e) = flush(&mut chunk, &mut tally, &mut output) {
+                            failed = Some(e);
+                        }
+                    }
+                }
+                Err(e) => report(&e, &progress, &mut tally),
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+    }
+    flush(&mut chunk, &mut tally, &mut output)?;
+    output.finish()?;
+    progress.finish_and_clear();
+
+    if !args.quiet {
+        print_summary(&tally, started, args.output.as_deref(), model.as_ref().map(|m| m.name()));
+    }
+    Ok(if tally.input_errors > 0 { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+}
+
+/// Scores the tone of every row (one batched call for the chunk).
+fn score_tone(model: &ToneModel, rows: &mut [QuoteRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let texts: Vec<&str> = rows.iter().map(|r| r.quote.as_str()).collect();
+    let scores = model.score(&texts)?;
+    for (row, s) in rows.iter_mut().zip(scores) {
+        row.tone = Some(ToneColumns {
+            tone: s.label.as_str().to_string(),
+            tone_score: s.score,
+            p_negative: s.p_negative,
+            p_neutral: s.p_neutral,
+            p_positive: s.p_positive,
+            model: model.name().to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// A progress bar on standard error (drawn only when it is a terminal).
+fn progress_bar(total_bytes: u64, hidden: bool) -> ProgressBar {
+    if hidden {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} {msg} ({binary_bytes_per_sec}, ETA {eta})")
+            .expect("valid progress template"),
+    );
+    bar
+}
+
+fn print_summary(tally: &Tally, started: Instant, output: Option<&Path>, model: Option<&str>) {
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "quotestance: {} articles, {} quotations found, {} rows written{} in {:.2} s ({:.0} articles/s){}",
+        tally.articles,
+        tally.quotes_found,
+        tally.rows_written,
+        output.map(|p| format!(" to {}", p.display())).unwrap_or_default(),
+        secs,
+        tally.articles as f64 / secs.max(1e-9),
+        model.map(|m| format!(", tone model {m}")).unwrap_or_else(|| ", no tone".into()),
+    );
+    let mut speakers: Vec<(&String, &usize)> = tally.by_speaker.iter().collect();
+    speakers.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (speaker, n) in speakers.iter().take(15) {
+        eprintln!("  {n:>6}  {speaker}");
+    }
+    if speakers.len() > 15 {
+        eprintln!("  ... and {} more speakers", speakers.len() - 15);
+    }
+    if tally.input_errors > 0 {
+        eprintln!("quotestance: {} inputs skipped (see the messages above); exit status {}", tally.input_errors, EXIT_PARTIAL);
+    }
+}
+
+/// Finds a bundled file: relative to the working directory, else to the executable's project.
+pub fn locate(relative: &str) -> PathBuf {
+    let here = PathBuf::from(relative);
+    if here.exists() {
+        return here;
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent()?.parent()?.parent().map(|root| root.join(relative)))
+        .filter(|p| p.exists())
+        .unwrap_or(here)
+}

@@ -1,0 +1,407 @@
+//! Who is mentioned where: names (linked into per-article entities), `he` / `she`, and role
+//! noun phrases (`the diplomat`, `Russia’s foreign minister`), found outside quotations.
+//!
+//! A capitalised run of words is split into a descriptor and a name: in `Deputy Foreign Minister
+//! Sergei Ryabkov` the titles give roles and the name is `Sergei Ryabkov`; in `Russian
+//! Ambassador to the US Anatoly Antonov` the words before the name give the role `ambassador`.
+//! A comma-delimited appositive after a name (`Victoria Nuland, the US undersecretary of state
+//! …,`) adds roles and is taken into the mention, so that a verb after it finds its subject.
+
+use super::lexicon;
+use super::tokens::{strip_possessive, Token, TokenKind};
+use crate::roster::{Gender, Roster};
+
+/// A person or organisation named in the article. Surname-only mentions link to the entity
+/// named in full earlier (`Ryabkov` → `Sergei Ryabkov`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// The fullest form of the name seen (`Sergei Ryabkov`).
+    pub name: String,
+    pub surname: String,
+    pub given: Option<String>,
+    pub gender: Option<Gender>,
+    /// Lower-case role nouns and titles seen with the name (`minister`, `deputy`).
+    pub roles: Vec<String>,
+    /// Index into the roster, for officials.
+    pub roster: Option<usize>,
+    /// Evidence says this is a person (title, given name, role, roster, or being a speaker).
+    pub person: bool,
+}
+
+/// A role noun phrase: `the diplomat`, `the Russian ambassador`, `a senior official`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RolePhrase {
+    /// The role noun (`diplomat`).
+    pub head: String,
+    pub gender: Option<Gender>,
+    /// `the` / possessive (`Russia’s`) rather than `a` / `one`: only definite phrases point back.
+    pub definite: bool,
+    /// Says `deputy` (a deputy minister is not "the minister").
+    pub deputy: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MentionKind {
+    /// A name linked to an entity (person, or an organisation or place named like one).
+    Name(usize),
+    /// A capitalised phrase that names an organisation or place (`the Kremlin`, `Russia`).
+    Org,
+    Pronoun(Gender),
+    Role(RolePhrase),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// First token (of any descriptor or determiner).
+    pub first: usize,
+    /// Last token, appositive included.
+    pub last: usize,
+    pub kind: MentionKind,
+    /// `Biden’s envoy`: a possessive is a modifier, never the subject of a verb.
+    pub possessive: bool,
+    pub sentence: usize,
+}
+
+/// What mention extraction found in an article.
+#[derive(Debug, Default)]
+pub struct Mentions {
+    pub mentions: Vec<Mention>,
+    pub entities: Vec<Entity>,
+}
+
+const PARTICLES: &[&str] = &["de", "van", "von", "der", "al", "bin", "da", "di", "la", "le", "del", "du", "ibn"];
+const NAME_SUFFIXES: &[&str] = &["Jr.", "Sr.", "II", "III", "IV"];
+
+impl Mentions {
+    /// Finds the mentions among `tokens` (those outside quotations, in running-text sentences).
+    pub fn find(text: &str, tokens: &[Token], is_body_sentence: &dyn Fn(usize) -> bool, roster: &Roster) -> Mentions {
+        let mut found = Mentions::default();
+        let mut i = 0;
+        while i < tokens.len() {
+            let token = tokens[i];
+            if token.in_quote || token.kind != TokenKind::Word || !is_body_sentence(token.sentence) {
+                i += 1;
+                continue;
+            }
+            let word = token.text(text);
+            let (stem, possessive) = strip_possessive(word);
+            let lower = stem.to_lowercase();
+            if let Some(gender) = pronoun(&lower, word) {
+                found.mentions.push(Mention { first: i, last: i, kind: MentionKind::Pronoun(gender), possessive: false, sentence: token.sentence });
+                i += 1;
+            } else if token.is_capitalised(text) {
+                i = found.capitalised_run(text, tokens, i, roster);
+            } else if let Some(gender) = lexicon::role_noun(&lower) {
+                let next_is_name = tokens.get(i + 1).is_some_and(|t| t.sentence == token.sentence && !possessive && t.is_capitalised(text) && !lexicon::is_not_name(t.text(text)));
+                if !next_is_name {
+                    let (first, definite, deputy) = determiner(text, tokens, i);
+                    let head = lower.clone();
+                    found.mentions.push(Mention {
+                        first,
+                        last: i,
+                        kind: MentionKind::Role(RolePhrase { deputy: deputy || head == "deputy", head, gender, definite }),
+                        possessive,
+                        sentence: token.sentence,
+                    });
+                }
+                i += 1;
+            } else {
+                i += 1;
+            }
+        }
+        found
+    }
+
+    /// Handles the capitalised run starting at token `start`; returns the index after it.
+    fn capitalised_run(&mut self, text: &str, tokens: &[Token], start: usize, roster: &Roster) -> usize {
+        let sentence = tokens[start].sentence;
+        // The run: capitalised words (and particles, initials) separated by spaces only.
+        let mut end = start + 1;
+        let mut possessive = strip_possessive(tokens[start].text(text)).1;
+        while !possessive && end < tokens.len() {
+            let t = tokens[end];
+            let w = t.text(text);
+            let joined = t.sentence == sentence && !t.in_quote && text[tokens[end - 1].end..t.start].chars().all(|c| c == ' ');
+            let particle = PARTICLES.contains(&w) && tokens.get(end + 1).is_some_and(|n| n.is_capitalised(text));
+            if !joined || !(t.is_capitalised(text) || particle) {
+                break;
+            }
+            possessive = strip_possessive(w).1;
+            end += 1;
+        }
+        let words: Vec<&str> = (start..end).map(|k| strip_possessive(tokens[k].text(text)).0).collect();
+
+        // Split into descriptor and name: the name is the longest tail of name-like words.
+        let name_like = |k: usize| {
+            let w = words[k];
+            let after_given = k > 0 && lexicon::given_name(words[k - 1]).is_some();
+            !lexicon::is_org_word(w) && lexicon::title(w).is_none() && (!lexicon::is_not_name(w) || after_given) || NAME_SUFFIXES.contains(&w)
+        };
+        let mut name_from = words.len();
+        while name_from > 0 && name_like(name_from - 1) {
+            name_from -= 1;
+        }
+        let mut name_words: Vec<&str> = words[name_from..].to_vec();
+        while name_words.last().is_some_and(|w| NAME_SUFFIXES.contains(w)) && name_words.len() > 1 {
+            name_words.pop();
+        }
+        let followed_by_org_noun = tokens.get(end).is_some_and(|t| t.sentence == sentence && lexicon::is_org_noun(&t.text(text).to_lowercase()));
+        let has_name = !name_words.is_empty() && name_words.iter().any(|w| w.chars().next().is_some_and(char::is_uppercase));
+        if !has_name || followed_by_org_noun {
+            let meaningful = words.iter().any(|w| !lexicon::is_not_name(w));
+            if meaningful {
+                let first = if start > 0 && tokens[start - 1].sentence == sentence && tokens[start - 1].text(text).eq_ignore_ascii_case("the") { start - 1 } else { start };
+                self.mentions.push(Mention { first, last: end - 1, kind: MentionKind::Org, possessive, sentence });
+            }
+            return end;
+        }
+
+        // Roles and gender from titles in the run and role words just before it.
+        let mut roles: Vec<String> = Vec::new();
+        let mut gender = None;
+        let mut titled = false;
+        for w in &words[..name_from] {
+            if let Some(g) = lexicon::title(w) {
+                titled = true;
+                gender = gender.or(g);
+                roles.push(w.trim_end_matches('.').to_lowercase());
+            }
+        }
+        let descriptor_first = self.descriptor_before(text, tokens, start, &mut roles, &mut gender);
+        let name_start_token = start + name_from;
+        let mut last = end - 1;
+        if !possessive {
+            last = self.appositive_after(text, tokens, end - 1, &mut roles, &mut gender);
+        }
+
+        let given_gender = if name_words.len() >= 2 { lexicon::given_name(name_words[0]) } else { None };
+        let entity = self.link_entity(&name_words, roster);
+        let e = &mut self.entities[entity];
+        e.gender = e.gender.or(gender).or(given_gender.flatten());
+        for role in roles.iter() {
+            if !e.roles.contains(role) {
+                e.roles.push(role.clone());
+            }
+        }
+        let is_org = name_words.iter().any(|w| lexicon::is_org_word(w));
+        if e.roster.is_some() || titled || !roles.is_empty() || given_gender.is_some() || (name_words.len() >= 2 && !is_org) {
+            e.person = true;
+        }
+        let first = if roles.is_empty() { name_start_token } else { descriptor_first.min(name_start_token) };
+        self.mentions.push(Mention { first, last, kind: MentionKind::Name(entity), possessive, sentence });
+        last.max(end - 1) + 1
+    }
+
+    /// Collects role nouns right before a name (`Foreign Ministry spokeswoman Maria Zakharova`,
+    /// `Russian Ambassador to the US Anatoly Antonov`); returns the first descriptor token.
+    fn descriptor_before(&self, text: &str, tokens: &[Token], start: usize, roles: &mut Vec<String>, gender: &mut Option<Gender>) -> usize {
+        let sentence = tokens[start].sentence;
+        let mut first = start;
+        let mut k = start;
+        let mut steps = 0;
+        while k > 0 && steps < 8 {
+            let t = tokens[k - 1];
+            if t.sentence != sentence || t.in_quote || t.kind != TokenKind::Word {
+                break;
+            }
+            let w = strip_possessive(t.text(text)).0;
+            let lower = w.to_lowercase();
+            if let Some(g) = lexicon::role_noun(&lower) {
+                roles.push(lower);
+                *gender = gender.or(g);
+                first = k - 1;
+            } else if let Some(g) = lexicon::title(w).filter(|_| t.is_capitalised(text)) {
+                roles.push(lower);
+                *gender = gender.or(g);
+                first = k - 1;
+            } else if !(t.is_capitalised(text) || matches!(lower.as_str(), "of" | "to" | "for" | "the" | "and")) {
+                break;
+            }
+            k -= 1;
+            steps += 1;
+        }
+        first
+    }
+
+    /// Takes in a parenthesis (`(D-Wis.)`) and an appositive with a role (`, the interim
+    /// chairwoman of the Democratic National Committee,`) after the name ending at token `last`.
+    /// Returns the new last token of the mention.
+    fn appositive_after(&self, text: &str, tokens: &[Token], mut last: usize, roles: &mut Vec<String>, gender: &mut Option<Gender>) -> usize {
+        let sentence = tokens[last].sentence;
+        let same = |k: usize| tokens.get(k).filter(|t| t.sentence == sentence && !t.in_quote);
+        if same(last + 1).is_some_and(|t| t.is_punct(text, '(')) {
+            if let Some(close) = (last + 2..(last + 10).min(tokens.len())).find(|&k| tokens[k].is_punct(text, ')')) {
+                last = close;
+            }
+        }
+        if !same(last + 1).is_some_and(|t| t.is_punct(text, ',')) {
+            return last;
+        }
+        let mut found_roles = Vec::new();
+        let mut found_gender = None;
+        let mut k = last + 2;
+        while let Some(t) = same(k) {
+            if t.kind != TokenKind::Word || k - last > 16 {
+                break;
+            }
+            let w = strip_possessive(t.text(text)).0;
+            let lower = w.to_lowercase();
+            if pronoun(&lower, w).is_some() || lexicon::is_reporting_verb(&lower) {
+                return last;
+            }
+            if let Some(g) = lexicon::role_noun(&lower) {
+                found_roles.push(lower);
+                found_gender = found_gender.or(g);
+            } else if let Some(g) = lexicon::title(w).filter(|_| t.is_capitalised(text)) {
+                found_roles.push(lower);
+                found_gender = found_gender.or(g);
+            }
+            k += 1;
+        }
+        // The appositive must end at a comma or the sentence end, and name a role.
+        let ends_well = match same(k) {
+            None => true,
+            Some(t) => t.is_punct(text, ',') || t.is_punct(text, '.') || t.is_punct(text, ';'),
+        };
+        if found_roles.is_empty() || !ends_well || k == last + 2 {
+            return last;
+        }
+        roles.extend(found_roles);
+        *gender = gender.or(found_gender);
+        k - 1
+    }
+
+    /// Finds or creates the entity for a name.
+    fn link_entity(&mut self, name_words: &[&str], roster: &Roster) -> usize {
+        let surname = name_words.last().copied().unwrap_or("");
+        let given = (name_words.len() >= 2).then(|| name_words[0]);
+        let official = roster.lookup(name_words);
+        // The most recent entity with this surname and a compatible given name.
+        let existing = self.entities.iter().rposition(|e| {
+            (e.surname == surname || (official.is_some() && e.roster == official))
+                && (given.is_none() || e.given.is_none() || e.given.as_deref() == given)
+                && (official.is_none() || e.roster.is_none() || e.roster == official)
+        });
+        let full = name_words.join(" ");
+        match existing {
+            Some(index) => {
+                let e = &mut self.entities[index];
+                if e.given.is_none() && given.is_some() {
+                    e.given = given.map(String::from);
+                    e.name = full;
+                }
+                e.roster = e.roster.or(official);
+                index
+            }
+            None => {
+                let gender = official.and_then(|o| roster.officials[o].gender);
+                let mut roles = Vec::new();
+                if let Some(o) = official {
+                    roles.extend(roster.officials[o].roles.iter().flat_map(|r| r.split_whitespace().map(String::from)));
+                }
+                self.entities.push(Entity {
+                    name: full,
+                    surname: surname.to_string(),
+                    given: given.map(String::from),
+                    gender,
+                    roles,
+                    roster: official,
+                    person: official.is_some(),
+                });
+                self.entities.len() - 1
+            }
+        }
+    }
+}
+
+/// `he` / `she` (also `He’s`), as a subject.
+fn pronoun(lower: &str, word: &str) -> Option<Gender> {
+    let base = strip_contraction(lower, word);
+    match base {
+        "he" => Some(Gender::Male),
+        "she" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+fn strip_contraction<'a>(lower: &'a str, _word: &str) -> &'a str {
+    for suffix in ["’d", "'d", "’ll", "'ll"] {
+        if let Some(stem) = lower.strip_suffix(suffix) {
+            return stem;
+        }
+    }
+    lower
+}
+
+/// Looks back from a role noun for its determiner: returns (first token, definite, deputy).
+fn determiner(text: &str, tokens: &[Token], head: usize) -> (usize, bool, bool) {
+    let sentence = tokens[head].sentence;
+    let mut first = head;
+    let mut deputy = false;
+    for k in (head.saturating_sub(4)..head).rev() {
+        let t = tokens[k];
+        if t.sentence != sentence || t.kind != TokenKind::Word || t.in_quote {
+            break;
+        }
+        let w = t.text(text);
+        let lower = w.to_lowercase();
+        deputy |= lower == "deputy" || lower == "vice";
+        match lower.as_str() {
+            "the" | "this" | "that" => return (k, true, deputy),
+            "a" | "an" | "one" | "another" | "some" | "any" | "two" | "three" | "several" | "many" => return (k, false, deputy),
+            _ if strip_possessive(w).1 => return (k, true, deputy),
+            _ => first = k,
+        }
+    }
+    (first, false, deputy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attribute::tokens::tokenize;
+    use crate::split::split;
+
+    fn mentions_of(text: &str) -> (Mentions, Vec<Token>) {
+        let roster = Roster::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/roster.toml"))).unwrap();
+        let sentences = split(text, 0, text.len());
+        let tokens = tokenize(text, &sentences, &[]);
+        (Mentions::find(text, &tokens, &|_| true, &roster), tokens)
+    }
+
+    #[test]
+    fn titles_and_descriptors_give_roles() {
+        let (m, _) = mentions_of("Deputy Foreign Minister Sergei Ryabkov told agencies. Foreign Ministry spokeswoman Maria Zakharova spoke. Russian Ambassador to the US Anatoly Antonov said so.");
+        let names: Vec<&str> = m.entities.iter().filter(|e| e.person).map(|e| e.name.as_str()).collect();
+        assert_eq!(names, vec!["Sergei Ryabkov", "Maria Zakharova", "Anatoly Antonov"]);
+        assert!(m.entities[0].roles.contains(&"deputy".to_string()) && m.entities[0].roles.contains(&"minister".to_string()));
+        assert_eq!(m.entities[1].gender, Some(Gender::Female));
+        assert!(m.entities[2].roles.contains(&"ambassador".to_string()));
+        assert_eq!(m.entities[2].roster.is_some(), true);
+    }
+
+    #[test]
+    fn appositive_is_part_of_the_mention_and_surnames_link_back() {
+        let text = "Victoria Nuland, the US undersecretary of state for political affairs, arrived. Nuland described it.";
+        let (m, tokens) = mentions_of(text);
+        let first = &m.mentions[0];
+        assert_eq!(&text[tokens[first.first].start..tokens[first.last].end], "Victoria Nuland, the US undersecretary of state for political affairs");
+        let nuland: Vec<_> = m.mentions.iter().filter(|x| matches!(x.kind, MentionKind::Name(_))).collect();
+        assert_eq!(nuland.len(), 2);
+        assert_eq!(nuland[0].kind, nuland[1].kind);
+        assert_eq!(m.entities[0].gender, Some(Gender::Female));
+    }
+
+    #[test]
+    fn organisations_pronouns_and_role_phrases() {
+        let (m, _) = mentions_of("The Kremlin’s spokesman said he agreed with the diplomat and a senior official in Moscow.");
+        let kinds: Vec<&MentionKind> = m.mentions.iter().map(|x| &x.kind).collect();
+        assert!(matches!(kinds[0], MentionKind::Org));
+        assert!(m.mentions[0].possessive);
+        assert!(matches!(kinds[1], MentionKind::Role(r) if r.head == "spokesman" && r.definite));
+        assert!(matches!(kinds[2], MentionKind::Pronoun(Gender::Male)));
+        assert!(matches!(kinds[3], MentionKind::Role(r) if r.head == "diplomat" && r.definite));
+        assert!(matches!(kinds[4], MentionKind::Role(r) if r.head == "official" && !r.definite));
+        assert!(matches!(kinds[5], MentionKind::Org));
+    }
+}

@@ -1,0 +1,741 @@
+//! Stage 5: attribute each quotation to its speaker.
+//!
+//! For a quote in running text the rules are tried in this order, first hit wins:
+//! 1. a cue right after the quote: `…,” she mentioned`, `…," said Donna Brazile`, `…” ― Sonya Herridge`;
+//! 2. a reporting verb before the quote in its sentence, and that verb's subject:
+//!    `Vassily Nebenzia, Russia's permanent representative …, asserted that … "complex"`,
+//!    or `according to X` before it;
+//! 3. `according to X` after the quote in its sentence, or in the next sentence;
+//! 4. a quote introduced by a colon takes the subject of its sentence;
+//! 5. an earlier quote of the same paragraph (`"…," X said. "…"`);
+//! 6. a paragraph that opens with a quote and has no cue continues the last speaker of the
+//!    paragraph before (the newspaper convention for stand-alone quote paragraphs).
+//!
+//! Mentions are then resolved: names through the per-article entities (and the roster), `he` /
+//! `she` to the most salient person of that gender in the sentences before (speakers first,
+//! then sentence subjects, then other names), role phrases (`the diplomat`, `the minister`) to the
+//! latest person holding a matching role. Anything that cannot be resolved with confidence leaves
+//! the speaker empty: a wrong attribution is worse than a missing one. Quotes in page furniture
+//! are never attributed; quotes in the headline only through headline patterns (`… - Lavrov`).
+
+pub mod lexicon;
+pub mod mentions;
+pub mod tokens;
+
+use crate::clean::{Paragraph, Role};
+use crate::quote::Quote;
+use crate::roster::{Gender, Roster};
+use crate::split::Sentence;
+use mentions::{Mention, MentionKind, Mentions, RolePhrase};
+use tokens::{Token, TokenKind};
+
+/// How a speaker was found; written to the `method` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// A name next to a reporting verb.
+    Name,
+    /// `he` / `she`, resolved.
+    Pronoun,
+    /// A role phrase (`the diplomat`), resolved.
+    Role,
+    /// `according to X`.
+    AccordingTo,
+    /// Inherited from the previous quote or paragraph.
+    Continuation,
+    /// A headline pattern (`'…' - Lavrov`).
+    Headline,
+    /// Several people at once (`Vladimir Putin and Joe Biden … stating that`).
+    Joint,
+    /// In page furniture: never attributed.
+    Furniture,
+    /// No speaker found.
+    None,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Name => "name",
+            Method::Pronoun => "pronoun",
+            Method::Role => "role",
+            Method::AccordingTo => "according_to",
+            Method::Continuation => "continuation",
+            Method::Headline => "headline",
+            Method::Joint => "joint",
+            Method::Furniture => "furniture",
+            Method::None => "",
+        }
+    }
+}
+
+/// Who said it, as found in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Speaker {
+    /// A person (or organisation) entity of the article.
+    Entity(usize),
+    /// Several entities speaking together.
+    Joint(Vec<usize>),
+    /// An organisation or place named as the speaker (`the Kremlin said`).
+    Org(String),
+    /// A name read from a headline pattern, with its roster index if it is an official.
+    Named(String, Option<usize>),
+}
+
+/// The attribution of one quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribution {
+    pub speaker: Option<Speaker>,
+    /// The reporting verb or phrase (`said`, `according to`, `—`).
+    pub cue: String,
+    /// The words that named the speaker (`the diplomat`, `she`, `Vassily Nebenzia`).
+    pub mention: String,
+    pub method: Method,
+    pub confidence: f32,
+}
+
+impl Attribution {
+    fn none(method: Method) -> Attribution {
+        Attribution { speaker: None, cue: String::new(), mention: String::new(), method, confidence: 0.0 }
+    }
+}
+
+/// A speaker in final form for output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpeakerName {
+    /// Canonical roster name, or the name as found.
+    pub name: String,
+    /// Roster id, for officials.
+    pub id: Option<String>,
+}
+
+/// A sentence of the article with the paragraph it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct ArticleSentence {
+    pub span: Sentence,
+    pub paragraph: usize,
+}
+
+/// Everything the attribution stage works from, for one article.
+pub struct Attributor<'a> {
+    text: &'a str,
+    paragraphs: &'a [Paragraph],
+    sentences: &'a [ArticleSentence],
+    roster: &'a Roster,
+    tokens: Vec<Token>,
+    found: Mentions,
+    /// First token of each sentence (tokens are in sentence order).
+    sentence_first_token: Vec<usize>,
+    /// For each token, the index of the outermost mention that ends there.
+    mention_ending_at: Vec<Option<usize>>,
+    /// For each token, the index of the mention that starts there.
+    mention_starting_at: Vec<Option<usize>>,
+    /// Speakers found so far, by sentence (for salience).
+    speakers_by_sentence: Vec<Vec<usize>>,
+}
+
+impl<'a> Attributor<'a> {
+    /// Prepares the attribution of one article's quotes.
+    pub fn new(text: &'a str, paragraphs: &'a [Paragraph], sentences: &'a [ArticleSentence], quotes: &[Quote], roster: &'a Roster) -> Attributor<'a> {
+        let spans: Vec<Sentence> = sentences.iter().map(|s| s.span).collect();
+        let tokens = tokens::tokenize(text, &spans, quotes);
+        let is_body = |s: usize| paragraphs[sentences[s].paragraph].role == Role::Body;
+        let found = Mentions::find(text, &tokens, &is_body, roster);
+        let mut sentence_first_token = vec![tokens.len(); sentences.len() + 1];
+        for (i, t) in tokens.iter().enumerate().rev() {
+            sentence_first_token[t.sentence] = i;
+        }
+        for s in (0..sentences.len()).rev() {
+            sentence_first_token[s] = sentence_first_token[s].min(sentence_first_token[s + 1]);
+        }
+        let mut mention_ending_at = vec![None; tokens.len()];
+        let mut mention_starting_at = vec![None; tokens.len()];
+        for (m, mention) in found.mentions.iter().enumerate() {
+            let outer = mention_ending_at[mention.last].is_none_or(|prev: usize| found.mentions[prev].first > mention.first);
+            if outer {
+                mention_ending_at[mention.last] = Some(m);
+            }
+            mention_starting_at[mention.first].get_or_insert(m);
+        }
+        Attributor {
+            text,
+            paragraphs,
+            sentences,
+            roster,
+            tokens,
+            found,
+            sentence_first_token,
+            mention_ending_at,
+            mention_starting_at,
+            speakers_by_sentence: vec![Vec::new(); sentences.len()],
+        }
+    }
+
+    /// Attributes every quote (in text order). Returns one attribution per quote.
+    pub fn attribute_all(&mut self, quotes: &[Quote]) -> Vec<Attribution> {
+        let mut out: Vec<Attribution> = Vec::with_capacity(quotes.len());
+        for (i, q) in quotes.iter().enumerate() {
+            let role = self.paragraphs[q.paragraph].role;
+            let attribution = match role {
+                Role::Furniture => Attribution::none(Method::Furniture),
+                Role::Headline => self.headline(q),
+                Role::Body => self.body(quotes, i, &out),
+            };
+            if let Some(Speaker::Entity(e)) = &attribution.speaker {
+                if let Some(s) = self.sentence_at(q.end.saturating_sub(1)) {
+                    self.speakers_by_sentence[s].push(*e);
+                }
+            }
+            out.push(attribution);
+        }
+        self.share_across_paragraphs(quotes, &mut out);
+        out
+    }
+
+    /// Final names for a speaker.
+    pub fn speaker_name(&self, speaker: &Speaker) -> SpeakerName {
+        let entity_name = |e: usize| {
+            let entity = &self.found.entities[e];
+            match entity.roster {
+                Some(o) => (self.roster.officials[o].name.clone(), Some(self.roster.officials[o].id.clone())),
+                None => (entity.name.clone(), None),
+            }
+        };
+        match speaker {
+            Speaker::Entity(e) => {
+                let (name, id) = entity_name(*e);
+                SpeakerName { name, id }
+            }
+            Speaker::Joint(list) => {
+                let names: Vec<String> = list.iter().map(|&e| entity_name(e).0).collect();
+                SpeakerName { name: names.join(" and "), id: None }
+            }
+            Speaker::Org(name) => SpeakerName { name: name.clone(), id: None },
+            Speaker::Named(name, official) => match official {
+                Some(o) => SpeakerName { name: self.roster.officials[*o].name.clone(), id: Some(self.roster.officials[*o].id.clone()) },
+                None => SpeakerName { name: name.clone(), id: None },
+            },
+        }
+    }
+
+    /// The sentence holding byte offset `at`.
+    pub fn sentence_at(&self, at: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.span.end <= at);
+        (i < self.sentences.len() && self.sentences[i].span.start <= at).then_some(i)
+    }
+
+    fn token_text(&self, i: usize) -> &'a str {
+        self.tokens[i].text(self.text)
+    }
+
+    fn lower(&self, i: usize) -> String {
+        self.token_text(i).to_lowercase()
+    }
+
+    /// A reporting verb outside quotes, in lower case (`States` in `the United States` is not
+    /// the verb `states`).
+    fn is_reporting_verb_at(&self, k: usize) -> bool {
+        let t = self.tokens[k];
+        !t.in_quote && t.kind == TokenKind::Word && !t.is_capitalised(self.text) && lexicon::is_reporting_verb(self.token_text(k))
+    }
+
+    fn sentence_tokens(&self, s: usize) -> std::ops::Range<usize> {
+        self.sentence_first_token[s]..self.sentence_first_token[s + 1]
+    }
+
+    /// First token at or after byte offset `at`.
+    fn token_at_or_after(&self, at: usize) -> usize {
+        self.tokens.partition_point(|t| t.start < at)
+    }
+
+    fn mention_text(&self, m: &Mention) -> String {
+        self.text[self.tokens[m.first].start..self.tokens[m.last].end].split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    // --- running text ----------------------------------------------------------------------
+
+    fn body(&mut self, quotes: &[Quote], index: usize, earlier: &[Attribution]) -> Attribution {
+        let q = quotes[index];
+        let (Some(s_open), Some(s_close)) = (self.sentence_at(q.open), self.sentence_at(q.end.saturating_sub(1).max(q.start))) else {
+            return Attribution::none(Method::None);
+        };
+        if let Some(a) = self.cue_after(&q, s_close) {
+            return a;
+        }
+        if let Some(a) = self.cue_before(&q, s_open) {
+            return a;
+        }
+        if let Some(a) = self.according_to_after(&q, s_close) {
+            return a;
+        }
+        if let Some(a) = self.colon_intro(&q, s_open) {
+            return a;
+        }
+        // An earlier quote of the same paragraph, with nobody else named in between.
+        if let Some(prev) = (0..index).rev().find(|&j| quotes[j].paragraph == q.paragraph) {
+            if let Some(speaker) = earlier[prev].speaker.clone() {
+                if !self.other_subject_between(quotes[prev].close, q.open, &speaker) {
+                    return Attribution { speaker: Some(speaker), cue: String::new(), mention: String::new(), method: Method::Continuation, confidence: 0.8 };
+                }
+            }
+            return Attribution::none(Method::None);
+        }
+        // A paragraph that opens with the quote continues the previous paragraph's speaker.
+        let para_start = self.paragraphs[q.paragraph].start;
+        if q.open == para_start || q.continued {
+            if let Some(speaker) = self.last_speaker_before_paragraph(quotes, index, earlier) {
+                return Attribution { speaker: Some(speaker), cue: String::new(), mention: String::new(), method: Method::Continuation, confidence: 0.75 };
+            }
+        }
+        Attribution::none(Method::None)
+    }
+
+    /// Whether the quote's words end open (`…,”`, `…?”`) so that a cue may follow.
+    fn ends_open(&self, q: &Quote) -> bool {
+        let inner_end = self.text[q.start..q.end].trim_end().chars().next_back();
+        let after = self.text[q.close..].trim_start().chars().next();
+        matches!(inner_end, Some(',' | '?' | '!' | '—' | '–' | '-' | '…')) || matches!(after, Some(',' | '—' | '–' | '―' | '-'))
+    }
+
+    /// Rule 1: a cue right after the closing mark.
+    fn cue_after(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
+        let range = self.sentence_tokens(s);
+        let mut k = self.token_at_or_after(q.close);
+        if k >= range.end {
+            return None;
+        }
+        let dash = self.tokens[k].kind == TokenKind::Punct && matches!(self.token_text(k), "—" | "–" | "―" | "-");
+        if self.tokens[k].kind == TokenKind::Punct && (dash || self.token_text(k) == ",") {
+            k += 1;
+        }
+        if k >= range.end {
+            return None;
+        }
+        if dash {
+            // `…” ― Sonya Herridge`: a name and nothing else.
+            let m = self.mention_starting_at[k]?;
+            let mention = &self.found.mentions[m];
+            let rest_is_end = (mention.last + 1..range.end).all(|j| self.tokens[j].kind == TokenKind::Punct);
+            return rest_is_end.then(|| self.resolved(m, "—", 0.9)).flatten();
+        }
+        if !self.ends_open(q) {
+            return None;
+        }
+        // `…,” she mentioned` / `…," the diplomat said`.
+        if let Some(m) = self.mention_starting_at[k] {
+            let last = self.found.mentions[m].last;
+            let verb = self.skip_gap(last + 1, range.end);
+            if verb < range.end && self.tokens[verb].kind == TokenKind::Word {
+                let lower = self.lower(verb);
+                let loose = lower.ends_with("ed") || (lower.ends_with('s') && !lower.ends_with("ss"));
+                if self.is_reporting_verb_at(verb) || (loose && !self.tokens[verb].is_capitalised(self.text)) {
+                    return self.resolved(m, self.token_text(verb), 0.95);
+                }
+            }
+            return None;
+        }
+        // `…," said Donna Brazile` / `…," added the envoy`.
+        let verb = self.skip_gap(k, range.end);
+        if verb < range.end && self.is_reporting_verb_at(verb) {
+            let m = self.mention_starting_at.get(verb + 1).copied().flatten()?;
+            return self.resolved(m, self.token_text(verb), 0.95);
+        }
+        None
+    }
+
+    /// Skips auxiliaries, adverbs, times and parentheses from token `k`; returns the next token.
+    fn skip_gap(&self, mut k: usize, end: usize) -> usize {
+        while k < end {
+            let t = self.tokens[k];
+            if t.kind == TokenKind::Word && lexicon::is_gap_word(&self.lower(k)) {
+                k += 1;
+            } else if t.is_punct(self.text, '(') {
+                match (k + 1..end.min(k + 12)).find(|&j| self.tokens[j].is_punct(self.text, ')')) {
+                    Some(close) => k = close + 1,
+                    None => break,
+                }
+            } else {
+                break;
+            }
+        }
+        k
+    }
+
+    /// Rule 2: the last reporting verb (or `according to`) before the quote in its sentence.
+    fn cue_before(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
+        let range = self.sentence_tokens(s);
+        let open = self.token_at_or_after(q.open);
+        for v in (range.start..open.min(range.end)).rev() {
+            let t = self.tokens[v];
+            if t.in_quote || t.kind != TokenKind::Word {
+                continue;
+            }
+            let lower = self.lower(v);
+            if lower == "to" && v > range.start && self.lower(v - 1) == "according" {
+                let m = self.mention_starting_at.get(v + 1).copied().flatten()?;
+                return self.resolved(m, "according to", 0.9).map(|a| self.as_according(a));
+            }
+            if self.is_reporting_verb_at(v) {
+                return self.subject_of(v, range.start).and_then(|m| self.resolved_subject(m, v));
+            }
+        }
+        None
+    }
+
+    fn as_according(&self, mut a: Attribution) -> Attribution {
+        if a.speaker.is_some() && a.method == Method::Name {
+            a.method = Method::AccordingTo;
+        }
+        a
+    }
+
+    /// The subject of the reporting verb at token `v`: the mention that ends just before it, past
+    /// auxiliaries, adverbs, times, parentheses and a relative `who`. A participle (`stating`)
+    /// with no such subject takes the subject of its sentence. `None` if something else (a noun
+    /// like `statement`) stands there: its speaker is then unknown, not an earlier name.
+    fn subject_of(&self, v: usize, sentence_start: usize) -> Option<usize> {
+        let mut k = v;
+        while k > sentence_start {
+            let j = k - 1;
+            if let Some(m) = self.mention_ending_at[j] {
+                let mention = &self.found.mentions[m];
+                return (!mention.possessive).then_some(m);
+            }
+            let t = self.tokens[j];
+            if t.kind == TokenKind::Word && lexicon::is_gap_word(&self.lower(j)) {
+                k = j;
+            } else if t.is_punct(self.text, ')') {
+                k = (sentence_start..j).rev().find(|&p| self.tokens[p].is_punct(self.text, '('))?;
+            } else if t.is_punct(self.text, ',') {
+                // Skip a comma-delimited time or adverb phrase (`, 29 October,`).
+                let inner_start = (sentence_start..j).rev().find(|&p| self.tokens[p].is_punct(self.text, ',') || self.mention_ending_at[p].is_some());
+                match inner_start {
+                    Some(p) if self.mention_ending_at[p].is_some() && (p + 1..j).all(|x| self.is_gap_token(x)) => k = p + 1,
+                    Some(p) if (p + 1..j).all(|x| self.is_gap_token(x)) => k = p,
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        if self.lower(v).ends_with("ing") {
+            return self.sentence_subject(self.tokens[v].sentence).filter(|&m| self.found.mentions[m].last < v);
+        }
+        None
+    }
+
+    fn is_gap_token(&self, k: usize) -> bool {
+        let t = self.tokens[k];
+        t.kind == TokenKind::Word && lexicon::is_gap_word(&self.lower(k))
+    }
+
+    /// The first mention of a sentence that can be its subject (not possessive, not an object).
+    fn sentence_subject(&self, s: usize) -> Option<usize> {
+        let range = self.sentence_tokens(s);
+        self.found.mentions.iter().position(|m| {
+            m.sentence == s && !m.possessive && range.contains(&m.first) && !matches!(m.kind, MentionKind::Org)
+        })
+    }
+
+    /// Rule 3: `according to X` after the quote in its sentence, or in the next sentence of the
+    /// paragraph when that sentence quotes nobody itself.
+    fn according_to_after(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
+        let start = self.token_at_or_after(q.close);
+        let mut range = start..self.sentence_tokens(s).end;
+        let next = s + 1;
+        let next_in_paragraph = next < self.sentences.len() && self.sentences[next].paragraph == self.sentences[s].paragraph;
+        if next_in_paragraph && !self.sentence_tokens(next).any(|k| self.tokens[k].in_quote) {
+            range.end = self.sentence_tokens(next).end;
+        }
+        for k in range.clone() {
+            if self.tokens[k].in_quote {
+                return None;
+            }
+            if self.lower(k) == "according" && k + 1 < range.end && self.lower(k + 1) == "to" {
+                let m = self.mention_starting_at.get(k + 2).copied().flatten()?;
+                return self.resolved(m, "according to", 0.85).map(|a| self.as_according(a));
+            }
+        }
+        None
+    }
+
+    /// Rule 4: `The minister put it bluntly: "…"`: a colon right before the quote.
+    fn colon_intro(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
+        let open = self.token_at_or_after(q.open);
+        let range = self.sentence_tokens(s);
+        if open == range.start || !self.tokens[open - 1].is_punct(self.text, ':') {
+            return None;
+        }
+        let m = self.sentence_subject(s).filter(|&m| self.found.mentions[m].last < open)?;
+        self.resolved(m, ":", 0.75)
+    }
+
+    /// Whether someone other than `speaker` is the subject of a sentence between two offsets.
+    fn other_subject_between(&self, from: usize, to: usize, speaker: &Speaker) -> bool {
+        let first = self.token_at_or_after(from);
+        let last = self.token_at_or_after(to);
+        self.found.mentions.iter().any(|m| {
+            m.first >= first && m.last < last && !m.possessive && match (&m.kind, speaker) {
+                (MentionKind::Name(e), Speaker::Entity(s)) => e != s && self.found.entities[*e].person,
+                (MentionKind::Name(e), _) => self.found.entities[*e].person,
+                _ => false,
+            }
+        })
+    }
+
+    /// The speaker of the last cue in the running paragraph before the quote's paragraph: the
+    /// last attributed quote there, or the subject of its last reporting verb.
+    fn last_speaker_before_paragraph(&mut self, quotes: &[Quote], index: usize, earlier: &[Attribution]) -> Option<Speaker> {
+        let para = quotes[index].paragraph;
+        let prev_para = (0..para).rev().find(|&p| self.paragraphs[p].role == Role::Body)?;
+        let prev_start = self.paragraphs[prev_para].start;
+        let prev_end = self.paragraphs[prev_para].end;
+        let last_quote = (0..index).rev().find(|&j| quotes[j].paragraph == prev_para);
+        // The last reporting verb of that paragraph, outside quotes.
+        let first_tok = self.token_at_or_after(prev_start);
+        let end_tok = self.token_at_or_after(prev_end);
+        let last_verb = (first_tok..end_tok).rev().find(|&k| self.is_reporting_verb_at(k));
+        let quote_after_verb = match (last_quote, last_verb) {
+            (Some(j), Some(v)) => quotes[j].open > self.tokens[v].start,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if quote_after_verb {
+            let j = last_quote?;
+            return earlier[j].speaker.clone().filter(|_| earlier[j].method != Method::Furniture);
+        }
+        let v = last_verb?;
+        let s = self.tokens[v].sentence;
+        let m = self.subject_of(v, self.sentence_tokens(s).start)?;
+        self.resolved(m, "", 0.7).and_then(|a| a.speaker)
+    }
+
+    /// Resolves a subject mention found for the reporting verb at `v`, noticing `X and Y said`.
+    fn resolved_subject(&mut self, m: usize, v: usize) -> Option<Attribution> {
+        if let Some((m1, m2)) = self.coordinated(m, v) {
+            let (MentionKind::Name(e1), MentionKind::Name(e2)) = (&self.found.mentions[m1].kind, &self.found.mentions[m2].kind) else { unreachable!() };
+            let speaker = Speaker::Joint(vec![*e1, *e2]);
+            let text = format!("{} and {}", self.mention_text(&self.found.mentions[m1]), self.mention_text(&self.found.mentions[m2]));
+            return Some(Attribution { speaker: Some(speaker), cue: self.token_text(v).to_string(), mention: text, method: Method::Joint, confidence: 0.85 });
+        }
+        self.resolved(m, self.token_text(v), 0.95)
+    }
+
+    /// `Vladimir Putin and Joe Biden`: two people joined by `and`, one of them mention `m`, both
+    /// before token `v`. Returns the two mentions in text order.
+    fn coordinated(&self, m: usize, v: usize) -> Option<(usize, usize)> {
+        let person = |x: usize| matches!(self.found.mentions[x].kind, MentionKind::Name(e) if self.found.entities[e].person && !self.found.mentions[x].possessive);
+        let mention = &self.found.mentions[m];
+        if !person(m) {
+            return None;
+        }
+        if mention.first >= 2 && self.lower(mention.first - 1) == "and" {
+            if let Some(m1) = self.mention_ending_at[mention.first - 2].filter(|&x| person(x)) {
+                return Some((m1, m));
+            }
+        }
+        let and = mention.last + 1;
+        if and + 1 < v && self.lower(and) == "and" {
+            if let Some(m2) = self.mention_starting_at[and + 1].filter(|&x| person(x) && self.found.mentions[x].last < v) {
+                return Some((m, m2));
+            }
+        }
+        None
+    }
+
+    /// Turns a mention into an attribution with the given cue, resolving pronouns and roles.
+    fn resolved(&mut self, m: usize, cue: &str, confidence: f32) -> Option<Attribution> {
+        let mention = self.found.mentions[m].clone();
+        let words = self.mention_text(&mention);
+        let (speaker, method, confidence) = match &mention.kind {
+            MentionKind::Name(e) => {
+                let entity = &mut self.found.entities[*e];
+                let org_like = !entity.person && lexicon::is_org_word(&entity.surname);
+                if org_like {
+                    (Speaker::Org(words.clone()), Method::Name, confidence)
+                } else {
+                    entity.person = true;
+                    (Speaker::Entity(*e), Method::Name, confidence)
+                }
+            }
+            MentionKind::Org => (Speaker::Org(strip_article(&words)), Method::Name, confidence * 0.9),
+            MentionKind::Pronoun(gender) => {
+                let (e, distance) = self.resolve_pronoun(mention.first, *gender)?;
+                let penalty = 0.05 * distance as f32;
+                (Speaker::Entity(e), Method::Pronoun, (0.85 - penalty).max(0.5))
+            }
+            MentionKind::Role(role) => {
+                if !role.definite {
+                    return None;
+                }
+                (Speaker::Entity(self.resolve_role(mention.first, role)?), Method::Role, 0.8)
+            }
+        };
+        Some(Attribution { speaker: Some(speaker), cue: cue.to_string(), mention: words, method, confidence })
+    }
+
+    // --- resolution -------------------------------------------------------------------------
+
+    /// Resolves `he` / `she` at token `at`: the sentences before it (and the start of its own),
+    /// nearest first, within two paragraphs; in each, speakers first, then the subject, then
+    /// other named people. Returns the entity and how many sentences back it was found.
+    fn resolve_pronoun(&self, at: usize, gender: Gender) -> Option<(usize, usize)> {
+        let s0 = self.tokens[at].sentence;
+        let p0 = self.sentences[s0].paragraph;
+        let fits = |e: usize| {
+            let entity = &self.found.entities[e];
+            entity.person && entity.gender.is_none_or(|g| g == gender)
+        };
+        for (distance, s) in (0..=s0).rev().enumerate() {
+            let sentence = self.sentences[s];
+            if sentence.paragraph + 2 < p0 {
+                break;
+            }
+            if self.paragraphs[sentence.paragraph].role != Role::Body {
+                continue;
+            }
+            let before = |m: &Mention| m.sentence == s && (s != s0 || m.last < at);
+            if let Some(&e) = self.speakers_by_sentence[s].iter().rev().find(|&&e| fits(e)) {
+                return Some((e, distance));
+            }
+            let mentions: Vec<&Mention> = self.found.mentions.iter().filter(|m| before(m)).collect();
+            // The subject: the first mention that is no possessive.
+            if let Some(subject) = mentions.iter().find(|m| !m.possessive && !matches!(m.kind, MentionKind::Org)) {
+                if let Some(e) = self.entity_of(subject) {
+                    if fits(e) {
+                        return Some((e, distance));
+                    }
+                }
+            }
+            for m in mentions.iter().rev() {
+                if let MentionKind::Name(e) = m.kind {
+                    if fits(e) {
+                        return Some((e, distance));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The entity a mention stands for, where it is a name (pronouns and roles are not chased
+    /// further here: the subject of an earlier sentence resolved through them was already a
+    /// speaker and so found first).
+    fn entity_of(&self, m: &Mention) -> Option<usize> {
+        match m.kind {
+            MentionKind::Name(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Resolves a definite role phrase at token `at`: the latest person before it (within six
+    /// paragraphs) whose roles fit (`the diplomat` fits an ambassador; `the minister` does not
+    /// fit a deputy minister), with no conflicting gender.
+    fn resolve_role(&self, at: usize, role: &RolePhrase) -> Option<usize> {
+        let p0 = self.sentences[self.tokens[at].sentence].paragraph;
+        for m in self.found.mentions.iter().rev() {
+            if m.last >= at {
+                continue;
+            }
+            if self.sentences[m.sentence].paragraph + 6 < p0 {
+                break;
+            }
+            let MentionKind::Name(e) = m.kind else { continue };
+            let entity = &self.found.entities[e];
+            if !entity.person || (role.gender.is_some() && entity.gender.is_some() && role.gender != entity.gender) {
+                continue;
+            }
+            let is_deputy = entity.roles.iter().any(|r| r == "deputy" || r == "vice");
+            if is_deputy && !role.deputy && matches!(role.head.as_str(), "minister" | "secretary" | "director" | "chief" | "head" | "president") {
+                continue;
+            }
+            if entity.roles.iter().any(|r| lexicon::role_implies(r, &role.head)) {
+                return Some(e);
+            }
+        }
+        None
+    }
+
+    // --- headlines and multi-paragraph quotes ----------------------------------------------
+
+    fn headline(&self, q: &Quote) -> Attribution {
+        let p = self.paragraphs[q.paragraph];
+        match headline_speaker(&self.text[p.start..p.end], self.roster) {
+            Some((name, official, cue)) => Attribution {
+                speaker: Some(Speaker::Named(name.clone(), official)),
+                cue,
+                mention: name,
+                method: Method::Headline,
+                confidence: 0.6,
+            },
+            None => Attribution::none(Method::None),
+        }
+    }
+
+    /// A quotation that runs over several paragraphs has one speaker: the first one found on
+    /// any of its pieces goes to the pieces that found none.
+    fn share_across_paragraphs(&self, quotes: &[Quote], out: &mut [Attribution]) {
+        let mut i = 0;
+        while i < quotes.len() {
+            let mut j = i;
+            while j + 1 < quotes.len() && quotes[j].continues && quotes[j + 1].continued {
+                j += 1;
+            }
+            if j > i {
+                if let Some(found) = (i..=j).find(|&k| out[k].speaker.is_some() && out[k].method != Method::Continuation).map(|k| out[k].clone()) {
+                    for attribution in out[i..=j].iter_mut().filter(|a| a.speaker.is_none() || a.method == Method::Continuation) {
+                        *attribution = Attribution { method: Method::Continuation, confidence: found.confidence.min(0.8), ..found.clone() };
+                    }
+                }
+            }
+            i = j + 1;
+        }
+    }
+}
+
+fn strip_article(words: &str) -> String {
+    words.strip_prefix("the ").or_else(|| words.strip_prefix("The ")).unwrap_or(words).to_string()
+}
+
+/// Reads a speaker from a headline: `… 'Encouraging,' But Differences Remain - Lavrov`,
+/// `Lavrov: '…'`, `'…', Lavrov says`. Returns the name, roster index and cue.
+pub fn headline_speaker(headline: &str, roster: &Roster) -> Option<(String, Option<usize>, String)> {
+    let trimmed = headline.trim().trim_end_matches('.');
+    let candidate = |name: &str| -> Option<(String, Option<usize>)> {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        if words.is_empty() || words.len() > 4 || !words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+            return None;
+        }
+        let words: Vec<&str> = words.into_iter().skip_while(|w| lexicon::title(w).is_some()).collect();
+        if words.is_empty() || words.iter().any(|w| lexicon::is_org_word(w) || lexicon::is_not_name(w)) {
+            return None;
+        }
+        let official = roster.lookup(&words);
+        let person = official.is_some() || lexicon::given_name(words[0]).is_some() || words.len() >= 2;
+        person.then(|| (words.join(" "), official))
+    };
+    // `… - Lavrov` / `…: Lavrov`
+    for sep in [" - ", " – ", " — ", ": "] {
+        if let Some((_, tail)) = trimmed.rsplit_once(sep) {
+            if let Some((name, official)) = candidate(tail) {
+                return Some((name, official, sep.trim().to_string()));
+            }
+        }
+    }
+    // `Lavrov: '…'`
+    if let Some((head, _)) = trimmed.split_once(": ") {
+        if let Some((name, official)) = candidate(head) {
+            return Some((name, official, ":".into()));
+        }
+    }
+    // `…, Lavrov says`
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    if let Some(pos) = words.iter().rposition(|w| matches!(*w, "says" | "said" | "warns" | "tells")) {
+        for len in 1..=3.min(pos) {
+            let name = words[pos - len..pos].join(" ");
+            if let Some((name, official)) = candidate(name.trim_start_matches(',')) {
+                return Some((name, official, words[pos].into()));
+            }
+        }
+    }
+    None
+}

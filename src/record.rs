@@ -1,0 +1,68 @@
+//! The row written for each quotation: plain data flowing from the text stages through the
+//! tone stage to the CSV writer.
+
+/// Whether a quotation is speech on its own or words embedded in the writer's sentence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QuoteKind {
+    /// A full sentence (or more) of speech: `"Now we have restarted," Nebenzia said.`
+    Direct,
+    /// A few words inside the writer's sentence: `the issues are "complex"`.
+    #[default]
+    Partial,
+}
+
+impl QuoteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Partial => "partial",
+        }
+    }
+}
+
+/// Tone of a quote as written to the CSV (filled by the tone stage).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToneColumns {
+    /// `negative`, `neutral` or `positive`.
+    pub tone: String,
+    /// Signed score in [-1, 1]: p_positive − p_negative.
+    pub tone_score: f32,
+    pub p_negative: f32,
+    /// Empty for two-label models.
+    pub p_neutral: Option<f32>,
+    pub p_positive: f32,
+    /// The model that scored it.
+    pub model: String,
+}
+
+/// One CSV row: a quotation, its speaker and its tone. See the README for each column.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuoteRow {
+    pub article_id: String,
+    /// ISO 8601 date (`2021-07-27`, or `--11-02` for a dateline without a year).
+    pub published: Option<String>,
+    /// Canonical roster name, or the name as found; `None` when unattributed.
+    pub speaker: Option<String>,
+    /// Roster id, for officials.
+    pub speaker_id: Option<String>,
+    pub kind: QuoteKind,
+    /// The quoted words without their marks, white space folded.
+    pub quote: String,
+    /// The reporting verb or phrase.
+    pub cue: String,
+    /// The words that named the speaker.
+    pub mention: String,
+    /// How the speaker was found (see `attribute::Method`).
+    pub method: &'static str,
+    /// In [0, 1]; `None` when unattributed.
+    pub confidence: Option<f32>,
+    /// The sentence(s) holding the quote.
+    pub context: String,
+    /// Character offsets of the quoted words in the article text (`None` for a quote in a
+    /// separately given title).
+    pub start: Option<usize>,
+    pub end: Option<usize>,
+    pub tone: Option<ToneColumns>,
+    /// File path (with `:LINE` for JSON Lines and CSV), or the article URL.
+    pub source: String,
+}
