@@ -40,6 +40,10 @@ pub struct Quote {
     pub continues: bool,
     /// The quotation started in an earlier paragraph.
     pub continued: bool,
+    /// A paragraph-long excerpt opened with a straight `"` that holds curly quotations of its
+    /// own (a block quote of another article): its inner quotations are reported too, and its
+    /// words are read as narrative for attribution.
+    pub excerpt: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +133,8 @@ struct Open {
     family: Family,
     at: usize,
     len: usize,
+    /// A straight `"` or `'` rather than a curly or angle mark.
+    straight: bool,
 }
 
 /// Finds the quotations of an article. Paragraphs of every role are searched (the attribution
@@ -138,12 +144,16 @@ pub fn find_quotes(text: &str, paragraphs: &[Paragraph]) -> Vec<Quote> {
     let mut carried = false; // the last running paragraph left a quotation open
     for (index, p) in paragraphs.iter().enumerate() {
         let first_in_para = quotes.len();
-        let unclosed = scan_paragraph(text, p, index, &mut quotes);
+        let (unclosed, nested) = scan_paragraph(text, p, index, &mut quotes);
         if let Some(open) = unclosed {
-            let opens_next = next_body_opens_with(text, paragraphs, index, open.family);
+            let opens_next = next_body_opens_with(text, paragraphs, index, open);
             let words_left = text[open.at + open.len..p.end].split_whitespace().count();
             if p.role == Role::Body && (opens_next || open.at == p.start || words_left >= 3) {
-                let q = Quote { start: open.at + open.len, end: p.end, open: open.at, close: p.end, paragraph: index, family: open.family, continues: opens_next, continued: false };
+                let excerpt = open.straight && open.at == p.start && !nested.is_empty();
+                if excerpt {
+                    quotes.extend(nested);
+                }
+                let q = Quote { start: open.at + open.len, end: p.end, open: open.at, close: p.end, paragraph: index, family: open.family, continues: opens_next, continued: false, excerpt };
                 push_quote(text, &mut quotes, q);
             }
         }
@@ -157,24 +167,28 @@ pub fn find_quotes(text: &str, paragraphs: &[Paragraph]) -> Vec<Quote> {
                 q.continued = true;
             }
         }
-        carried = quotes[first_in_para..].last().is_some_and(|q| q.continues);
+        carried = quotes[first_in_para..].iter().any(|q| q.continues);
     }
     quotes
 }
 
-/// Whether the next running paragraph after `index` starts with an opening mark of `family`.
-fn next_body_opens_with(text: &str, paragraphs: &[Paragraph], index: usize, family: Family) -> bool {
+/// Whether the next running paragraph after `index` starts with an opening mark like `open`
+/// (same family, and straight only after straight).
+fn next_body_opens_with(text: &str, paragraphs: &[Paragraph], index: usize, open: Open) -> bool {
     let Some(next) = paragraphs[index + 1..].iter().find(|p| p.role != Role::Furniture) else { return false };
     let mut chars = text[next.start..next.end].chars();
     let (Some(first), second) = (chars.next(), chars.next()) else { return false };
-    matches!(classify(None, first, second), Some(Mark::Open(f)) | Some(Mark::Either(f)) if f == family)
+    let straight = matches!(first, '"' | '\'');
+    straight == open.straight && matches!(classify(None, first, second), Some(Mark::Open(f)) | Some(Mark::Either(f)) if f == open.family)
 }
 
 /// Pairs the marks of one paragraph, pushing closed top-level quotes; returns the outermost
-/// mark left open at the paragraph end, if any.
-fn scan_paragraph(text: &str, p: &Paragraph, index: usize, quotes: &mut Vec<Quote>) -> Option<Open> {
+/// mark left open at the paragraph end, if any, and the curly quotations found directly inside
+/// a straight `"` that opens the paragraph (reported when that mark turns out to be unclosed).
+fn scan_paragraph(text: &str, p: &Paragraph, index: usize, quotes: &mut Vec<Quote>) -> (Option<Open>, Vec<Quote>) {
     let para = &text[p.start..p.end];
     let mut stack: Vec<Open> = Vec::new();
+    let mut nested: Vec<Quote> = Vec::new();
     let mut prev: Option<char> = None;
     let mut iter = para.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
@@ -193,7 +207,7 @@ fn scan_paragraph(text: &str, p: &Paragraph, index: usize, quotes: &mut Vec<Quot
                 if family == Family::Single && !has_single_close_ahead(&para[i + len..]) {
                     continue;
                 }
-                stack.push(Open { family, at, len });
+                stack.push(Open { family, at, len, straight: matches!(c, '"' | '\'') });
                 continue;
             }
             Mark::Close(family) => family,
@@ -201,7 +215,7 @@ fn scan_paragraph(text: &str, p: &Paragraph, index: usize, quotes: &mut Vec<Quot
                 if stack.iter().any(|o| o.family == family) {
                     family
                 } else {
-                    stack.push(Open { family, at, len });
+                    stack.push(Open { family, at, len, straight: true });
                     continue;
                 }
             }
@@ -211,22 +225,15 @@ fn scan_paragraph(text: &str, p: &Paragraph, index: usize, quotes: &mut Vec<Quot
         let Some(depth) = stack.iter().rposition(|o| o.family == close_family) else { continue };
         let open = stack[depth];
         stack.truncate(depth);
+        let q = Quote { start: open.at + open.len, end: at, open: open.at, close: at + len, paragraph: index, family: open.family, continues: false, continued: false, excerpt: false };
         if depth == 0 {
-            let q = Quote {
-                start: open.at + open.len,
-                end: at,
-                open: open.at,
-                close: at + len,
-                paragraph: index,
-                family: open.family,
-                continues: false,
-                continued: false,
-            };
             push_quote(text, quotes, q);
+        } else if depth == 1 && stack[0].straight && stack[0].at == p.start && !open.straight && open.family == Family::Double {
+            push_quote(text, &mut nested, q);
         }
     }
     // The outermost mark still open; an unclosed single quote is an apostrophe after all.
-    stack.into_iter().find(|o| o.family != Family::Single)
+    (stack.into_iter().find(|o| o.family != Family::Single), nested)
 }
 
 /// Whether a `’`/`'` that can close a single quote follows in the rest of the paragraph.
@@ -295,7 +302,18 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert!(found[0].continues && !found[0].continued);
         assert!(found[1].continued && !found[1].continues);
+        assert!(!found[0].excerpt);
         assert_eq!(&text[found[1].start..found[1].end], "But the truth is that Donald Trump has a unique way of communicating.");
+    }
+
+    #[test]
+    fn block_quote_excerpt_reports_its_inner_quotations() {
+        let text = "\"Trump walked onto the stage, chanting “U-S-A! U-S-A!”\n\n“That’s right, Donald — USA, baby,” Melanie said.";
+        let paragraphs = layout(text, true);
+        let found = find_quotes(text, &paragraphs);
+        let inner: Vec<&str> = found.iter().map(|q| &text[q.start..q.end]).collect();
+        assert_eq!(inner, vec!["Trump walked onto the stage, chanting “U-S-A! U-S-A!”", "U-S-A! U-S-A!", "That’s right, Donald — USA, baby,"]);
+        assert!(found[0].excerpt && !found[0].continues, "a curly quote does not continue a straight one");
     }
 
     #[test]

@@ -16,8 +16,8 @@ const REPORTING_VERBS: &str = "add note state assert claim argue explain insist 
     scream yell whisper mutter muse point estimate testify post wonder question scoff sneer gush rave fume snap \
     plead object protest threaten inform remind forecast propose recommend indicate signal imply hint specify \
     clarify elaborate opine posit reason speculate theorize tease mock taunt deride dismiss decry denounce \
-    condemn lambaste lambast chide scold attack characterize characterise deem insist rip pledge recalled \
-    explain announce reassure joke interject ";
+    condemn lambaste lambast chide scold attack characterize characterise deem insist rip pledge \
+    reassure interject continue ";
 
 /// Irregular forms of reporting verbs.
 const IRREGULAR_REPORTING: &[&str] = &[
@@ -65,6 +65,27 @@ pub fn is_reporting_verb(lower: &str) -> bool {
     REPORTING.contains(lower)
 }
 
+/// Whether a lower-case word is a determiner or preposition (after one, `state` or `reports`
+/// is a noun, not a reporting verb).
+pub fn is_determiner(lower: &str) -> bool {
+    matches!(
+        lower,
+        "the" | "a" | "an" | "of" | "his" | "her" | "its" | "their" | "this" | "that" | "these" | "those" | "our" | "my"
+            | "your" | "for" | "in" | "on" | "to" | "with" | "by" | "from" | "no" | "any" | "some" | "every" | "each" | "at"
+    )
+}
+
+/// Whether a lower-case word cannot be a verb after a subject (`Clinton among young voters`).
+pub fn is_non_verb(lower: &str) -> bool {
+    is_determiner(lower)
+        || matches!(
+            lower,
+            "among" | "about" | "after" | "against" | "before" | "during" | "between" | "through" | "across" | "as" | "than"
+                | "like" | "into" | "over" | "under" | "without" | "and" | "or" | "but" | "nor" | "whose" | "where" | "when"
+                | "while" | "if" | "because" | "since" | "until" | "not" | "also"
+        )
+}
+
 /// Lower-case words that may stand between a subject and its verb, or after a quote before the
 /// speaker: auxiliaries, adverbs, times (`Vassily Nebenzia … on Friday, 29 October, asserted`).
 const GAP_WORDS: &[&str] = &[
@@ -110,6 +131,7 @@ const TITLES: &[(&str, Option<Gender>)] = &[
     ("Envoy", None), ("Nominee", None), ("Candidate", None), ("Detective", None), ("Sergeant", None),
     ("Ayatollah", Some(Gender::Male)), ("Madam", Some(Gender::Female)), ("Madame", Some(Gender::Female)),
     ("First", None), ("Former", None), ("Presidential", None), ("Secretary-General", None), ("Lieutenant", None),
+    ("Sens", None), ("Reps", None), ("Govs", None), ("Gens", None), ("Del", None), ("Delegate", None), ("Retired", None),
 ];
 
 /// If `word` (capitalised, with or without a final period) is a title, its implied gender.

@@ -235,7 +235,13 @@ impl<'a> Attributor<'a> {
     /// the verb `states`).
     fn is_reporting_verb_at(&self, k: usize) -> bool {
         let t = self.tokens[k];
-        !t.in_quote && t.kind == TokenKind::Word && !t.is_capitalised(self.text) && lexicon::is_reporting_verb(self.token_text(k))
+        if t.in_quote || t.kind != TokenKind::Word || t.is_capitalised(self.text) || !lexicon::is_reporting_verb(self.token_text(k)) {
+            return false;
+        }
+        // `of state`, `the reports`: a noun after a determiner or preposition.
+        let word = self.token_text(k);
+        let inflected = word.ends_with("ed") || word.ends_with("ing") || matches!(word, "said" | "told" | "wrote" | "spoke");
+        !(k > 0 && !inflected && lexicon::is_determiner(&self.lower(k - 1)))
     }
 
     fn sentence_tokens(&self, s: usize) -> std::ops::Range<usize> {
@@ -289,55 +295,71 @@ impl<'a> Attributor<'a> {
         Attribution::none(Method::None)
     }
 
-    /// Whether the quote's words end open (`…,”`, `…?”`) so that a cue may follow.
+    /// Whether the quote's words end open (`…,”`, `…?”`, `…,’”`) so that a cue may follow.
     fn ends_open(&self, q: &Quote) -> bool {
-        let inner_end = self.text[q.start..q.end].trim_end().chars().next_back();
+        let inner = self.text[q.start..q.end].trim_end().trim_end_matches(['’', '\'', '”', '"']);
         let after = self.text[q.close..].trim_start().chars().next();
-        matches!(inner_end, Some(',' | '?' | '!' | '—' | '–' | '-' | '…')) || matches!(after, Some(',' | '—' | '–' | '―' | '-'))
+        matches!(inner.chars().next_back(), Some(',' | '?' | '!' | '—' | '–' | '-' | '…')) || matches!(after, Some(',' | '—' | '–' | '―' | '-'))
     }
 
-    /// Rule 1: a cue right after the closing mark.
+    /// Rule 1: a cue after the closing mark: `…,” she mentioned`, `…,” White House press
+    /// secretary Josh Earnest said`, `…," said Donna Brazile`, `…” ― Sonya Herridge`, or, after
+    /// a quote that does not end open, a sentence-final `…, Warren said.`
     fn cue_after(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
-        let range = self.sentence_tokens(s);
+        let mut end = self.sentence_tokens(s).end;
         let mut k = self.token_at_or_after(q.close);
-        if k >= range.end {
+        if k >= end {
+            // `…?” Graham asked.` is split after the question mark: look into the next sentence.
+            let asks = matches!(self.text[q.start..q.end].trim_end().chars().next_back(), Some('?' | '!'));
+            let next = s + 1;
+            if !asks || next >= self.sentences.len() || self.sentences[next].paragraph != self.sentences[s].paragraph {
+                return None;
+            }
+            end = self.sentence_tokens(next).end;
+        }
+        if k >= end {
             return None;
         }
         let dash = self.tokens[k].kind == TokenKind::Punct && matches!(self.token_text(k), "—" | "–" | "―" | "-");
         if self.tokens[k].kind == TokenKind::Punct && (dash || self.token_text(k) == ",") {
             k += 1;
         }
-        if k >= range.end {
+        if k >= end {
             return None;
         }
         if dash {
             // `…” ― Sonya Herridge`: a name and nothing else.
             let m = self.mention_starting_at[k]?;
-            let mention = &self.found.mentions[m];
-            let rest_is_end = (mention.last + 1..range.end).all(|j| self.tokens[j].kind == TokenKind::Punct);
-            return rest_is_end.then(|| self.resolved(m, "—", 0.9)).flatten();
+            let rest_is_end = (self.found.mentions[m].last + 1..end).all(|j| self.tokens[j].kind == TokenKind::Punct);
+            return if rest_is_end { self.resolved(m, "—", 0.9) } else { None };
         }
-        if !self.ends_open(q) {
-            return None;
-        }
-        // `…,” she mentioned` / `…," the diplomat said`.
-        if let Some(m) = self.mention_starting_at[k] {
-            let last = self.found.mentions[m].last;
-            let verb = self.skip_gap(last + 1, range.end);
-            if verb < range.end && self.tokens[verb].kind == TokenKind::Word {
-                let lower = self.lower(verb);
-                let loose = lower.ends_with("ed") || (lower.ends_with('s') && !lower.ends_with("ss"));
-                if self.is_reporting_verb_at(verb) || (loose && !self.tokens[verb].is_capitalised(self.text)) {
-                    return self.resolved(m, self.token_text(verb), 0.95);
+        let open = self.ends_open(q);
+        // `…,” she advised the Zvezda channel`: a name or pronoun, then any verb in -ed / -s.
+        if open {
+            if let Some(m) = self.mention_starting_at[k] {
+                let verb = self.skip_gap(self.found.mentions[m].last + 1, end);
+                if verb < end && self.tokens[verb].kind == TokenKind::Word && !self.tokens[verb].is_capitalised(self.text) {
+                    let lower = self.lower(verb);
+                    let loose = lower.ends_with("ed") || (lower.ends_with('s') && !lower.ends_with("ss"));
+                    if self.is_reporting_verb_at(verb) || (loose && !lexicon::is_non_verb(&lower)) {
+                        return self.resolved_subject(m, verb);
+                    }
                 }
             }
-            return None;
         }
-        // `…," said Donna Brazile` / `…," added the envoy`.
-        let verb = self.skip_gap(k, range.end);
-        if verb < range.end && self.is_reporting_verb_at(verb) {
-            let m = self.mention_starting_at.get(verb + 1).copied().flatten()?;
-            return self.resolved(m, self.token_text(verb), 0.95);
+        // The first reporting verb after the quote, before any other quote.
+        let limit = end.min(k + 16);
+        let v = (k..limit).take_while(|&j| self.tokens[j].kind != TokenKind::Mark && !self.tokens[j].is_punct(self.text, ';')).find(|&j| self.is_reporting_verb_at(j))?;
+        // `…," said Donna Brazile`: the verb first.
+        if self.skip_gap(k, end) == v {
+            let m = self.mention_starting_at.get(v + 1).copied().flatten()?;
+            return if open { self.resolved(m, self.token_text(v), 0.95) } else { None };
+        }
+        let m = self.subject_of(v, k)?;
+        let first = self.found.mentions[m].first;
+        let after_comma = first > 0 && self.tokens[first - 1].is_punct(self.text, ',');
+        if first >= k && (open || after_comma) {
+            return self.resolved_subject(m, v);
         }
         None
     }
@@ -361,6 +383,8 @@ impl<'a> Attributor<'a> {
     }
 
     /// Rule 2: the last reporting verb (or `according to`) before the quote in its sentence.
+    /// A verb in a relative clause with no named subject (`anybody who complains`) is passed
+    /// over; any other verb whose subject is unknown (`the statement said`) ends the search.
     fn cue_before(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
         let range = self.sentence_tokens(s);
         let open = self.token_at_or_after(q.open);
@@ -369,13 +393,20 @@ impl<'a> Attributor<'a> {
             if t.in_quote || t.kind != TokenKind::Word {
                 continue;
             }
-            let lower = self.lower(v);
-            if lower == "to" && v > range.start && self.lower(v - 1) == "according" {
+            if self.lower(v) == "to" && v > range.start && self.lower(v - 1) == "according" {
                 let m = self.mention_starting_at.get(v + 1).copied().flatten()?;
                 return self.resolved(m, "according to", 0.9).map(|a| self.as_according(a));
             }
-            if self.is_reporting_verb_at(v) {
-                return self.subject_of(v, range.start).and_then(|m| self.resolved_subject(m, v));
+            if !self.is_reporting_verb_at(v) {
+                continue;
+            }
+            if let Some(m) = self.subject_of(v, range.start) {
+                return self.resolved_subject(m, v);
+            }
+            let before = (range.start..v).rev().find(|&j| !self.is_gap_token(j) || matches!(self.lower(j).as_str(), "who" | "that" | "which"));
+            let relative = before.is_some_and(|j| matches!(self.lower(j).as_str(), "who" | "that" | "which"));
+            if !relative {
+                return None;
             }
         }
         None
@@ -389,25 +420,31 @@ impl<'a> Attributor<'a> {
     }
 
     /// The subject of the reporting verb at token `v`: the mention that ends just before it, past
-    /// auxiliaries, adverbs, times, parentheses and a relative `who`. A participle (`stating`)
-    /// with no such subject takes the subject of its sentence. `None` if something else (a noun
-    /// like `statement`) stands there: its speaker is then unknown, not an earlier name.
-    fn subject_of(&self, v: usize, sentence_start: usize) -> Option<usize> {
-        let mut k = v;
-        while k > sentence_start {
+    /// auxiliaries, adverbs, times, parentheses and a relative `who`. A participle or infinitive
+    /// (`stating`, `to accuse`) with no such subject takes the subject of its clause. `None` if
+    /// something else (a noun like `statement`) stands there: its speaker is then unknown, not
+    /// an earlier name. Tokens before `from` are not looked at.
+    fn subject_of(&self, v: usize, from: usize) -> Option<usize> {
+        let non_finite = self.lower(v).ends_with("ing") || (v > from && self.lower(v - 1) == "to");
+        let mut k = if non_finite && self.lower(v - 1) == "to" { v - 1 } else { v };
+        while k > from {
             let j = k - 1;
             if let Some(m) = self.mention_ending_at[j] {
                 let mention = &self.found.mentions[m];
+                // A place before `, arguing` is no subject: the clause's subject is.
+                if non_finite && matches!(mention.kind, MentionKind::Org) {
+                    break;
+                }
                 return (!mention.possessive).then_some(m);
             }
             let t = self.tokens[j];
             if t.kind == TokenKind::Word && lexicon::is_gap_word(&self.lower(j)) {
                 k = j;
             } else if t.is_punct(self.text, ')') {
-                k = (sentence_start..j).rev().find(|&p| self.tokens[p].is_punct(self.text, '('))?;
+                k = (from..j).rev().find(|&p| self.tokens[p].is_punct(self.text, '('))?;
             } else if t.is_punct(self.text, ',') {
                 // Skip a comma-delimited time or adverb phrase (`, 29 October,`).
-                let inner_start = (sentence_start..j).rev().find(|&p| self.tokens[p].is_punct(self.text, ',') || self.mention_ending_at[p].is_some());
+                let inner_start = (from..j).rev().find(|&p| self.tokens[p].is_punct(self.text, ',') || self.mention_ending_at[p].is_some());
                 match inner_start {
                     Some(p) if self.mention_ending_at[p].is_some() && (p + 1..j).all(|x| self.is_gap_token(x)) => k = p + 1,
                     Some(p) if (p + 1..j).all(|x| self.is_gap_token(x)) => k = p,
@@ -417,8 +454,9 @@ impl<'a> Attributor<'a> {
                 break;
             }
         }
-        if self.lower(v).ends_with("ing") {
-            return self.sentence_subject(self.tokens[v].sentence).filter(|&m| self.found.mentions[m].last < v);
+        if non_finite {
+            let s = self.tokens[v].sentence;
+            return self.clause_subject(s, from.max(self.sentence_tokens(s).start), v);
         }
         None
     }
@@ -428,12 +466,21 @@ impl<'a> Attributor<'a> {
         t.kind == TokenKind::Word && lexicon::is_gap_word(&self.lower(k))
     }
 
-    /// The first mention of a sentence that can be its subject (not possessive, not an object).
-    fn sentence_subject(&self, s: usize) -> Option<usize> {
-        let range = self.sentence_tokens(s);
-        self.found.mentions.iter().position(|m| {
-            m.sentence == s && !m.possessive && range.contains(&m.first) && !matches!(m.kind, MentionKind::Org)
-        })
+    /// The subject of the clause before token `before` in sentence `s`: the first person-like
+    /// mention (not possessive, not an organisation) that a verb follows; failing that, the first
+    /// person-like mention.
+    fn clause_subject(&self, s: usize, from: usize, before: usize) -> Option<usize> {
+        let candidates: Vec<usize> = (0..self.found.mentions.len())
+            .filter(|&m| {
+                let x = &self.found.mentions[m];
+                x.sentence == s && x.first >= from && x.last < before && !x.possessive && !matches!(x.kind, MentionKind::Org)
+            })
+            .collect();
+        let followed_by_verb = |m: usize| {
+            let next = self.skip_gap(self.found.mentions[m].last + 1, before.max(self.found.mentions[m].last + 1));
+            next < self.tokens.len() && self.tokens[next].kind == TokenKind::Word && !self.tokens[next].is_capitalised(self.text) && !lexicon::is_non_verb(&self.lower(next))
+        };
+        candidates.iter().copied().find(|&m| followed_by_verb(m)).or_else(|| candidates.first().copied())
     }
 
     /// Rule 3: `according to X` after the quote in its sentence, or in the next sentence of the
@@ -458,26 +505,32 @@ impl<'a> Attributor<'a> {
         None
     }
 
-    /// Rule 4: `The minister put it bluntly: "…"`: a colon right before the quote.
+    /// Rule 4: `President Obama is rolling out a new message: "It's about me."`: a colon right
+    /// before the quote gives the quote to the subject of the clause.
     fn colon_intro(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
         let open = self.token_at_or_after(q.open);
         let range = self.sentence_tokens(s);
         if open == range.start || !self.tokens[open - 1].is_punct(self.text, ':') {
             return None;
         }
-        let m = self.sentence_subject(s).filter(|&m| self.found.mentions[m].last < open)?;
+        let m = self.clause_subject(s, range.start, open)?;
         self.resolved(m, ":", 0.75)
     }
 
-    /// Whether someone other than `speaker` is the subject of a sentence between two offsets.
+    /// Whether, between two offsets, a sentence has someone other than `speaker` as the subject
+    /// of a reporting verb (`"A," X said. Y said: "B."` gives B to Y, not X).
     fn other_subject_between(&self, from: usize, to: usize, speaker: &Speaker) -> bool {
-        let first = self.token_at_or_after(from);
-        let last = self.token_at_or_after(to);
-        self.found.mentions.iter().any(|m| {
-            m.first >= first && m.last < last && !m.possessive && match (&m.kind, speaker) {
-                (MentionKind::Name(e), Speaker::Entity(s)) => e != s && self.found.entities[*e].person,
-                (MentionKind::Name(e), _) => self.found.entities[*e].person,
-                _ => false,
+        let (first, last) = (self.token_at_or_after(from), self.token_at_or_after(to));
+        let from_sentence = self.sentence_at(from).unwrap_or(0);
+        (first..last).any(|v| {
+            if self.tokens[v].sentence == from_sentence || !self.is_reporting_verb_at(v) {
+                return false;
+            }
+            let Some(m) = self.subject_of(v, self.sentence_tokens(self.tokens[v].sentence).start) else { return false };
+            match (&self.found.mentions[m].kind, speaker) {
+                (MentionKind::Name(e), Speaker::Entity(s)) => e != s,
+                (MentionKind::Pronoun(_), _) => false,
+                _ => true,
             }
         })
     }

@@ -30,7 +30,7 @@ pub struct Token {
 /// Abbreviations that keep their period as part of the word.
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "St", "Jr", "Sr", "Prof", "Rev", "Capt",
-    "Sgt", "Adm", "Gens", "Sens", "Reps", "Messrs", "Jan", "Feb", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "No",
+    "Sgt", "Adm", "Gens", "Sens", "Reps", "Messrs", "Del", "Govs", "Jan", "Feb", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "No",
     "vs", "Inc", "Corp", "Co", "Ltd", "Ft", "Mt",
 ];
 
@@ -81,7 +81,7 @@ pub fn tokenize(text: &str, sentences: &[Sentence], quotes: &[Quote]) -> Vec<Tok
             while quote_index < quotes.len() && quotes[quote_index].close <= start {
                 quote_index += 1;
             }
-            let in_quote = quotes[quote_index..].iter().take_while(|q| q.open < end).any(|q| start >= q.start && end <= q.end);
+            let in_quote = quotes[quote_index..].iter().take_while(|q| q.open < end).any(|q| !q.excerpt && start >= q.start && end <= q.end);
             tokens.push(Token { start, end, kind, sentence: sentence_index, in_quote });
         }
     }
