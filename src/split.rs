@@ -19,7 +19,7 @@ pub struct Sentence {
 
 /// Abbreviations that never end a sentence (compared lower-case, without the period).
 const NEVER_FINAL: &[&str] = &[
-    "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "sen", "sens", "rep", "reps", "gov", "lt", "col", "capt",
+    "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "gens", "sen", "sens", "rep", "reps", "gov", "govs", "del", "lt", "col", "capt",
     "cmdr", "adm", "sgt", "cpl", "maj", "st", "rev", "hon", "pres", "amb", "supt", "insp", "fr", "mt", "ft", "no",
     "nos", "vs", "v", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "e.g",
     "i.e", "cf", "approx", "est", "fig", "vol", "pp", "art", "para", "ch", "sec", "dept", "univ", "assn", "bros",

@@ -17,7 +17,13 @@ const REPORTING_VERBS: &str = "add note state assert claim argue explain insist 
     plead object protest threaten inform remind forecast propose recommend indicate signal imply hint specify \
     clarify elaborate opine posit reason speculate theorize tease mock taunt deride dismiss decry denounce \
     condemn lambaste lambast chide scold attack characterize characterise deem insist rip pledge \
-    reassure interject continue ";
+    reassure interject continue exhort implore beseech ";
+
+/// Reporting verbs that cannot be anything else: when their subject is unknown (`the statement
+/// said`), the speaker is unknown, and no earlier name may be taken instead.
+pub fn is_unambiguous_verb(lower: &str) -> bool {
+    matches!(lower, "said" | "says" | "told" | "tells" | "stated" | "added" | "adds" | "wrote" | "writes" | "asked" | "declared" | "insisted" | "insists")
+}
 
 /// Irregular forms of reporting verbs.
 const IRREGULAR_REPORTING: &[&str] = &[
@@ -71,7 +77,7 @@ pub fn is_determiner(lower: &str) -> bool {
     matches!(
         lower,
         "the" | "a" | "an" | "of" | "his" | "her" | "its" | "their" | "this" | "that" | "these" | "those" | "our" | "my"
-            | "your" | "for" | "in" | "on" | "to" | "with" | "by" | "from" | "no" | "any" | "some" | "every" | "each" | "at"
+            | "your" | "for" | "in" | "on" | "with" | "by" | "from" | "no" | "any" | "some" | "every" | "each" | "at"
     )
 }
 

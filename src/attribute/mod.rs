@@ -276,6 +276,9 @@ impl<'a> Attributor<'a> {
         if let Some(a) = self.colon_intro(&q, s_open) {
             return a;
         }
+        if let Some(a) = self.previous_sentence_speaker(&q, s_open) {
+            return a;
+        }
         // An earlier quote of the same paragraph, with nobody else named in between.
         if let Some(prev) = (0..index).rev().find(|&j| quotes[j].paragraph == q.paragraph) {
             if let Some(speaker) = earlier[prev].speaker.clone() {
@@ -350,18 +353,39 @@ impl<'a> Attributor<'a> {
         // The first reporting verb after the quote, before any other quote.
         let limit = end.min(k + 16);
         let v = (k..limit).take_while(|&j| self.tokens[j].kind != TokenKind::Mark && !self.tokens[j].is_punct(self.text, ';')).find(|&j| self.is_reporting_verb_at(j))?;
-        // `…," said Donna Brazile`: the verb first.
+        // `…," said MSNBC host Chris Matthews`: the verb first.
         if self.skip_gap(k, end) == v {
-            let m = self.mention_starting_at.get(v + 1).copied().flatten()?;
+            let m = self.mention_after(v + 1, end)?;
             return if open { self.resolved(m, self.token_text(v), 0.95) } else { None };
         }
         let m = self.subject_of(v, k)?;
         let first = self.found.mentions[m].first;
+        // Only a descriptor may stand between the quote and its speaker, no clause
+        // (`…,” when Clinton blasted him` is no cue).
+        let descriptor_only = first >= k && first <= k + 6 && (k..first).all(|j| self.tokens[j].kind == TokenKind::Word && !lexicon::is_non_verb(&self.lower(j)));
         let after_comma = first > 0 && self.tokens[first - 1].is_punct(self.text, ',');
-        if first >= k && (open || after_comma) {
+        if descriptor_only && (open || after_comma) {
             return self.resolved_subject(m, v);
         }
         None
+    }
+
+    /// The first person-like mention (name, pronoun or role phrase) that starts within a few
+    /// words after token `k`, past descriptor words only (`said MSNBC host Chris Matthews`,
+    /// `according to conservative talk radio host Rush Limbaugh`).
+    fn mention_after(&self, k: usize, end: usize) -> Option<usize> {
+        for j in k..end.min(k + 7) {
+            if let Some(m) = self.mention_starting_at[j] {
+                if !matches!(self.found.mentions[m].kind, MentionKind::Org) {
+                    return Some(m);
+                }
+            }
+            if self.tokens[j].kind != TokenKind::Word {
+                return None;
+            }
+        }
+        // A descriptor that starts the name mention itself (`host Chris Matthews`).
+        self.found.mentions.iter().position(|m| m.first > k && m.first < end.min(k + 7) && !matches!(m.kind, MentionKind::Org))
     }
 
     /// Skips auxiliaries, adverbs, times and parentheses from token `k`; returns the next token.
@@ -394,7 +418,7 @@ impl<'a> Attributor<'a> {
                 continue;
             }
             if self.lower(v) == "to" && v > range.start && self.lower(v - 1) == "according" {
-                let m = self.mention_starting_at.get(v + 1).copied().flatten()?;
+                let m = self.mention_after(v + 1, range.end)?;
                 return self.resolved(m, "according to", 0.9).map(|a| self.as_according(a));
             }
             if !self.is_reporting_verb_at(v) {
@@ -403,9 +427,11 @@ impl<'a> Attributor<'a> {
             if let Some(m) = self.subject_of(v, range.start) {
                 return self.resolved_subject(m, v);
             }
+            // No subject: in a relative clause (`anybody who complains`) or a word that may be a
+            // noun (`tweets`), look further back; after `said` and the like, stop.
             let before = (range.start..v).rev().find(|&j| !self.is_gap_token(j) || matches!(self.lower(j).as_str(), "who" | "that" | "which"));
             let relative = before.is_some_and(|j| matches!(self.lower(j).as_str(), "who" | "that" | "which"));
-            if !relative {
+            if !relative && lexicon::is_unambiguous_verb(&self.lower(v)) {
                 return None;
             }
         }
@@ -443,13 +469,25 @@ impl<'a> Attributor<'a> {
             } else if t.is_punct(self.text, ')') {
                 k = (from..j).rev().find(|&p| self.tokens[p].is_punct(self.text, '('))?;
             } else if t.is_punct(self.text, ',') {
-                // Skip a comma-delimited time or adverb phrase (`, 29 October,`).
-                let inner_start = (from..j).rev().find(|&p| self.tokens[p].is_punct(self.text, ',') || self.mention_ending_at[p].is_some());
-                match inner_start {
-                    Some(p) if self.mention_ending_at[p].is_some() && (p + 1..j).all(|x| self.is_gap_token(x)) => k = p + 1,
-                    Some(p) if (p + 1..j).all(|x| self.is_gap_token(x)) => k = p,
-                    _ => break,
+                // Skip a comma-delimited time, adverb or prepositional phrase (`, 29 October,`,
+                // `, at a later press gaggle,`).
+                let inner_start = (from..j).rev().take(16).find(|&p| self.tokens[p].is_punct(self.text, ','));
+                let Some(p) = inner_start else { break };
+                let phrase = p + 1..j;
+                let skippable = !phrase.is_empty()
+                    && (phrase.clone().all(|x| self.is_gap_token(x)) || self.is_adverbial_phrase(phrase.start, j));
+                if !skippable {
+                    // The comma closes an appositive that belongs to the mention before it.
+                    if let Some(m) = self.mention_ending_at[j - 1] {
+                        let mention = &self.found.mentions[m];
+                        if non_finite && matches!(mention.kind, MentionKind::Org) {
+                            break;
+                        }
+                        return (!mention.possessive).then_some(m);
+                    }
+                    break;
                 }
+                k = p;
             } else {
                 break;
             }
@@ -459,6 +497,14 @@ impl<'a> Attributor<'a> {
             return self.clause_subject(s, from.max(self.sentence_tokens(s).start), v);
         }
         None
+    }
+
+    /// A phrase that opens with a preposition or participle (`at a later press gaggle`,
+    /// `speaking to reporters`) and names nobody: it may stand between a subject and its verb.
+    fn is_adverbial_phrase(&self, start: usize, end: usize) -> bool {
+        let opener = self.lower(start);
+        let opens = matches!(opener.as_str(), "at" | "in" | "on" | "during" | "after" | "before" | "from" | "with" | "for" | "while" | "like" | "as" | "speaking" | "addressing" | "writing" | "asked" | "when" | "in an") || (opener.ends_with("ing") && self.tokens[start].kind == TokenKind::Word);
+        opens && (start..end).all(|x| self.tokens[x].kind == TokenKind::Word && self.mention_starting_at[x].is_none_or(|m| matches!(self.found.mentions[m].kind, MentionKind::Org)))
     }
 
     fn is_gap_token(&self, k: usize) -> bool {
@@ -498,7 +544,7 @@ impl<'a> Attributor<'a> {
                 return None;
             }
             if self.lower(k) == "according" && k + 1 < range.end && self.lower(k + 1) == "to" {
-                let m = self.mention_starting_at.get(k + 2).copied().flatten()?;
+                let m = self.mention_after(k + 2, range.end)?;
                 return self.resolved(m, "according to", 0.85).map(|a| self.as_according(a));
             }
         }
@@ -536,30 +582,53 @@ impl<'a> Attributor<'a> {
     }
 
     /// The speaker of the last cue in the running paragraph before the quote's paragraph: the
-    /// last attributed quote there, or the subject of its last reporting verb.
+    /// last attributed quote there, or the subject of its last reporting verb that has one, or
+    /// the subject of a closing `Sanders made the following comment:`.
     fn last_speaker_before_paragraph(&mut self, quotes: &[Quote], index: usize, earlier: &[Attribution]) -> Option<Speaker> {
         let para = quotes[index].paragraph;
         let prev_para = (0..para).rev().find(|&p| self.paragraphs[p].role == Role::Body)?;
-        let prev_start = self.paragraphs[prev_para].start;
-        let prev_end = self.paragraphs[prev_para].end;
+        let (prev_start, prev_end) = (self.paragraphs[prev_para].start, self.paragraphs[prev_para].end);
         let last_quote = (0..index).rev().find(|&j| quotes[j].paragraph == prev_para);
-        // The last reporting verb of that paragraph, outside quotes.
-        let first_tok = self.token_at_or_after(prev_start);
-        let end_tok = self.token_at_or_after(prev_end);
-        let last_verb = (first_tok..end_tok).rev().find(|&k| self.is_reporting_verb_at(k));
-        let quote_after_verb = match (last_quote, last_verb) {
-            (Some(j), Some(v)) => quotes[j].open > self.tokens[v].start,
+        let (first_tok, end_tok) = (self.token_at_or_after(prev_start), self.token_at_or_after(prev_end));
+        let verbs: Vec<usize> = (first_tok..end_tok).rev().filter(|&k| self.is_reporting_verb_at(k)).collect();
+        let quote_after_verb = match (last_quote, verbs.first()) {
+            (Some(j), Some(&v)) => quotes[j].open > self.tokens[v].start,
             (Some(_), None) => true,
             _ => false,
         };
         if quote_after_verb {
             let j = last_quote?;
-            return earlier[j].speaker.clone().filter(|_| earlier[j].method != Method::Furniture);
+            return earlier[j].speaker.clone();
         }
-        let v = last_verb?;
-        let s = self.tokens[v].sentence;
-        let m = self.subject_of(v, self.sentence_tokens(s).start)?;
-        self.resolved(m, "", 0.7).and_then(|a| a.speaker)
+        for &v in verbs.iter().take(3) {
+            if let Some(m) = self.subject_of(v, self.sentence_tokens(self.tokens[v].sentence).start) {
+                return self.resolved(m, "", 0.7).and_then(|a| a.speaker);
+            }
+        }
+        if self.text[prev_start..prev_end].ends_with(':') && end_tok > first_tok {
+            let s = self.tokens[end_tok - 1].sentence;
+            let m = self.clause_subject(s, self.sentence_tokens(s).start, end_tok)?;
+            return self.resolved(m, "", 0.7).and_then(|a| a.speaker);
+        }
+        None
+    }
+
+    /// Rule 7: a quote that is a sentence of its own, with no cue, right after a sentence of the
+    /// same paragraph whose reporting verb has a subject (`…, Schiff said. "The other factor …"`).
+    fn previous_sentence_speaker(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
+        let range = self.sentence_tokens(s);
+        let opens_sentence = self.token_at_or_after(q.open) == range.start;
+        if !opens_sentence || s == 0 || self.sentences[s - 1].paragraph != self.sentences[s].paragraph {
+            return None;
+        }
+        let prev = self.sentence_tokens(s - 1);
+        let v = prev.clone().rev().find(|&k| self.is_reporting_verb_at(k))?;
+        let m = self.subject_of(v, prev.start)?;
+        let mut a = self.resolved(m, "", 0.7)?;
+        a.method = Method::Continuation;
+        a.cue.clear();
+        a.mention.clear();
+        Some(a)
     }
 
     /// Resolves a subject mention found for the reporting verb at `v`, noticing `X and Y said`.
