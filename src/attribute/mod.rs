@@ -235,7 +235,14 @@ impl<'a> Attributor<'a> {
     /// the verb `states`).
     fn is_reporting_verb_at(&self, k: usize) -> bool {
         let t = self.tokens[k];
-        if t.in_quote || t.kind != TokenKind::Word || t.is_capitalised(self.text) || !lexicon::is_reporting_verb(self.token_text(k)) {
+        if t.in_quote || t.kind != TokenKind::Word || t.is_capitalised(self.text) {
+            return false;
+        }
+        // `went on about`: speech, though `went` alone is not.
+        if matches!(self.token_text(k), "went" | "goes" | "go" | "going") {
+            return self.tokens.get(k + 1).is_some_and(|n| n.text(self.text) == "on") && self.tokens.get(k + 2).is_some_and(|n| matches!(n.text(self.text), "about" | "to" | "," | ":"));
+        }
+        if !lexicon::is_reporting_verb(self.token_text(k)) {
             return false;
         }
         // `of state`, `the reports`: a noun after a determiner or preposition.
@@ -276,9 +283,6 @@ impl<'a> Attributor<'a> {
         if let Some(a) = self.colon_intro(&q, s_open) {
             return a;
         }
-        if let Some(a) = self.previous_sentence_speaker(&q, s_open) {
-            return a;
-        }
         // An earlier quote of the same paragraph, with nobody else named in between.
         if let Some(prev) = (0..index).rev().find(|&j| quotes[j].paragraph == q.paragraph) {
             if let Some(speaker) = earlier[prev].speaker.clone() {
@@ -286,6 +290,11 @@ impl<'a> Attributor<'a> {
                     return Attribution { speaker: Some(speaker), cue: String::new(), mention: String::new(), method: Method::Continuation, confidence: 0.8 };
                 }
             }
+        }
+        if let Some(a) = self.previous_sentence_speaker(&q, s_open) {
+            return a;
+        }
+        if (0..index).any(|j| quotes[j].paragraph == q.paragraph) {
             return Attribution::none(Method::None);
         }
         // A paragraph that opens with the quote continues the previous paragraph's speaker.
@@ -353,8 +362,9 @@ impl<'a> Attributor<'a> {
         // The first reporting verb after the quote, before any other quote.
         let limit = end.min(k + 16);
         let v = (k..limit).take_while(|&j| self.tokens[j].kind != TokenKind::Mark && !self.tokens[j].is_punct(self.text, ';')).find(|&j| self.is_reporting_verb_at(j))?;
-        // `…," said MSNBC host Chris Matthews`: the verb first.
-        if self.skip_gap(k, end) == v {
+        // `…," said MSNBC host Chris Matthews`: the verb first (a finite one: `, adding that`
+        // opens a clause instead).
+        if self.skip_gap(k, end) == v && !self.lower(v).ends_with("ing") {
             let m = self.mention_after(v + 1, end)?;
             return if open { self.resolved(m, self.token_text(v), 0.95) } else { None };
         }
@@ -374,18 +384,28 @@ impl<'a> Attributor<'a> {
     /// words after token `k`, past descriptor words only (`said MSNBC host Chris Matthews`,
     /// `according to conservative talk radio host Rush Limbaugh`).
     fn mention_after(&self, k: usize, end: usize) -> Option<usize> {
-        for j in k..end.min(k + 7) {
+        let limit = end.min(k + 7);
+        let person = |m: &Mention| !matches!(m.kind, MentionKind::Org);
+        let mut org = None;
+        for j in k..limit {
             if let Some(m) = self.mention_starting_at[j] {
-                if !matches!(self.found.mentions[m].kind, MentionKind::Org) {
+                if person(&self.found.mentions[m]) {
                     return Some(m);
                 }
+                // An organisation right there (`reported Reuters`, `said the State Department`).
+                if j <= k + 1 {
+                    org.get_or_insert(m);
+                }
             }
-            if self.tokens[j].kind != TokenKind::Word {
-                return None;
+            let t = self.tokens[j];
+            // Descriptor words, and the `/` of `9/11 widow Terry Strada`.
+            if !(t.kind == TokenKind::Word || t.is_punct(self.text, '/') || t.is_punct(self.text, '-')) {
+                break;
             }
         }
         // A descriptor that starts the name mention itself (`host Chris Matthews`).
-        self.found.mentions.iter().position(|m| m.first > k && m.first < end.min(k + 7) && !matches!(m.kind, MentionKind::Org))
+        let described = self.found.mentions.iter().position(|m| m.first > k && m.first < limit && person(m) && (k..m.first).all(|j| self.tokens[j].kind == TokenKind::Word));
+        described.or(org)
     }
 
     /// Skips auxiliaries, adverbs, times and parentheses from token `k`; returns the next token.
