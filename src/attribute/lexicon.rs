@@ -214,7 +214,8 @@ const NOT_NAME_START: &str = "The A An But And Or So Yet In On At As For If When
     Russians Democrats Republicans Russian American Western Soviet European Chinese Ukrainian British French \
     German Hungarian Iranian Israeli Syrian Iraqi Saudi Mexican Latino Latinos Hispanic Hispanics Black White \
     Asian African Muslim Christian Jewish Catholic Democratic Republican Presidential Federal National \
-    International Global Foreign Joint Strategic Security Senior Top Former Deputy Vice Chief Head";
+    International Global Foreign Joint Strategic Security Senior Top Former Deputy Vice Chief Head Rival \
+    Partial Full Transcript Abstract Text Update Editor Note";
 
 static NOT_NAME: LazyLock<HashSet<&'static str>> = LazyLock::new(|| NOT_NAME_START.split_whitespace().collect());
 

@@ -133,9 +133,15 @@ impl Mentions {
 
         // Split into descriptor and name: the name is the longest tail of name-like words.
         let name_like = |k: usize| {
-            let w = words[k];
+            // `I’ve`, `We’re`: a pronoun with a contraction.
+            let w = words[k].split(['’', '\'']).next().unwrap_or(words[k]);
             let after_given = k > 0 && lexicon::given_name(words[k - 1]).is_some();
-            !lexicon::is_org_word(w) && lexicon::title(w).is_none() && (!lexicon::is_not_name(w) || after_given) || NAME_SUFFIXES.contains(&w)
+            // `Mr. King`: after an honorific, even a title word is the name.
+            let after_honorific = k > 0 && k + 1 == words.len() && matches!(words[k - 1].trim_end_matches('.'), "Mr" | "Mrs" | "Ms" | "Miss" | "Dr" | "Prof");
+            let descriptive = lexicon::title(w).is_some() || lexicon::role_noun(&w.to_lowercase()).is_some();
+            after_honorific
+                || NAME_SUFFIXES.contains(&w)
+                || (!lexicon::is_org_word(w) && !descriptive && (!lexicon::is_not_name(w) || after_given))
         };
         let mut name_from = words.len();
         while name_from > 0 && name_like(name_from - 1) {
