@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
-static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b((?:19|20)\d\d)-([01]\d)-([0-3]\d)\b").unwrap());
+static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[^0-9])((?:19|20)\d\d)-([01]\d)-([0-3]\d)(?:[^0-9]|$)").unwrap());
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b([0-3]?\d)(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d\d)\b").unwrap()
 });
@@ -66,8 +66,9 @@ pub fn published(given: Option<&str>, text: &str, paragraphs: &[Paragraph], file
             return Some(date);
         }
     }
-    if let Some(i) = first_body {
-        let p = &paragraphs[i];
+    // Datelines open one of the first paragraphs of running text (a lead line may come first).
+    let openings = paragraphs.iter().skip(header_end).filter(|p| p.role == Role::Body).take(2);
+    for p in openings {
         let para = &text[p.start..p.end];
         let opening = &para[..floor_boundary(para, 120)];
         // Datelines: "MOSCOW (UrduPoint News / Sputnik - 23rd August, 2021)".

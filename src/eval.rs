@@ -251,7 +251,8 @@ mod tests {
 
     #[test]
     fn normalisation_and_matching() {
-        assert_eq!(norm("  “Of course, no one…”, "), "of course, no one...");
+        assert_eq!(norm("  “Of course, no one…”, "), "of course, no one");
+        assert_eq!(norm("Aren’t  “they”"), "arent they");
         assert!(same_text(&norm("The Americans aren’t"), &norm("The Americans aren't listening to us,")));
         assert!(!same_text("abc", "abcd"));
     }

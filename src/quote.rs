@@ -299,11 +299,13 @@ mod tests {
         let text = "\"PENCE: Well, look, Hillary Clinton thinks this is “Shark Tank.” But this is America.\n\n\"But the truth is that Donald Trump has a unique way of communicating.\n\nThe debate is tomorrow.";
         let paragraphs = layout(text, true);
         let found = find_quotes(text, &paragraphs);
-        assert_eq!(found.len(), 2);
+        assert_eq!(found.len(), 3);
         assert!(found[0].continues && !found[0].continued);
-        assert!(found[1].continued && !found[1].continues);
-        assert!(!found[0].excerpt);
-        assert_eq!(&text[found[1].start..found[1].end], "But the truth is that Donald Trump has a unique way of communicating.");
+        // The curly quote inside the straight-quoted excerpt is reported too.
+        assert!(found[0].excerpt);
+        assert_eq!(&text[found[1].start..found[1].end], "Shark Tank.");
+        assert!(found[2].continued && !found[2].continues);
+        assert_eq!(&text[found[2].start..found[2].end], "But the truth is that Donald Trump has a unique way of communicating.");
     }
 
     #[test]

@@ -252,7 +252,9 @@ impl Mentions {
             }
             let w = strip_possessive(t.text(text)).0;
             let lower = w.to_lowercase();
-            if pronoun(&lower, w).is_some() || lexicon::is_reporting_verb(&lower) {
+            // A clause, not an appositive (`state` after `of` is a noun).
+            let after_determiner = lexicon::is_determiner(&tokens[k - 1].text(text).to_lowercase());
+            if pronoun(&lower, w).is_some() || (lexicon::is_reporting_verb(&lower) && !after_determiner) {
                 return last;
             }
             if let Some(g) = lexicon::role_noun(&lower) {
