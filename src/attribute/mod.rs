@@ -370,11 +370,17 @@ impl<'a> Attributor<'a> {
         }
         let m = self.subject_of(v, k)?;
         let first = self.found.mentions[m].first;
-        // Only a descriptor may stand between the quote and its speaker, no clause
-        // (`…,” when Clinton blasted him` is no cue).
-        let descriptor_only = first >= k && first <= k + 6 && (k..first).all(|j| self.tokens[j].kind == TokenKind::Word && !lexicon::is_non_verb(&self.lower(j)));
-        let after_comma = first > 0 && self.tokens[first - 1].is_punct(self.text, ',');
-        if descriptor_only && (open || after_comma) {
+        if first < k {
+            return None;
+        }
+        // After an open quote only a descriptor may stand between it and its speaker, no clause
+        // (`…,” when Clinton blasted him` is no cue); after any other quote the cue must close
+        // the sentence (`A cashier who “steals …” is held accountable, Warren said.`).
+        let descriptor_only = first <= k + 6 && (k..first).all(|j| self.tokens[j].kind == TokenKind::Word && !lexicon::is_non_verb(&self.lower(j)));
+        let closes_sentence = first > 0
+            && self.tokens[first - 1].is_punct(self.text, ',')
+            && (v + 1..end).all(|j| self.tokens[j].kind == TokenKind::Punct || self.is_gap_token(j));
+        if (open && descriptor_only) || closes_sentence {
             return self.resolved_subject(m, v);
         }
         None
