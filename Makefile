@@ -22,7 +22,7 @@ VADER_DIR := $(DL)/vader
 TONE_DIR := models/tone
 THREADS ?= 2
 
-.PHONY: all build run test bench models train-tone eval-tone venv clean
+.PHONY: all build run test bench eval models train-tone eval-tone venv clean
 
 all: build
 
@@ -63,6 +63,22 @@ run: build
 # --- tests --------------------------------------------------------------------------------
 test: $(VENV)/.stamp
 	$(CARGO) test --release
+
+# --- measurements (not tests) -------------------------------------------------------------
+SHARED ?= ../shared
+
+# Attribution accuracy on the seed gold and the PolNeAR dev gold, with the project's own scorer.
+eval: build
+	@mkdir -p out
+	$(BIN) run data/articles --all-quotes --no-tone --quiet -o out/seed-quotes.csv
+	$(BIN) eval --gold tests/data/seed_quotes.csv --pred out/seed-quotes.csv
+	@if [ -d $(SHARED)/polnear-dev ]; then \
+	  $(BIN) run $(SHARED)/polnear-dev/articles --all-quotes --no-tone --quiet -o out/polnear-quotes.csv && \
+	  $(BIN) eval --gold $(SHARED)/polnear-dev/gold.csv --pred out/polnear-quotes.csv; fi
+
+# Speed: text stages with 1 and 2 threads over >= 5,000 articles; tone where the model is built.
+bench: build
+	ARTICLES=$(SHARED)/polnear-dev/articles scripts/bench.sh $(BIN)
 
 clean:
 	rm -rf target out

@@ -60,6 +60,8 @@ pub struct RunArgs {
 struct Tally {
     articles: usize,
     input_errors: usize,
+    /// Article text read, in bytes (after decompression).
+    text_bytes: usize,
     quotes_found: usize,
     rows_written: usize,
     by_speaker: BTreeMap<String, usize>,
@@ -106,6 +108,7 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
         }
         let rows = pool.install(|| chunk.par_iter().map(|a| analyze(a, &roster)).collect::<Vec<_>>());
         tally.articles += chunk.len();
+        tally.text_bytes += chunk.iter().map(|a| a.text.len()).sum::<usize>();
         let mut keep: Vec<QuoteRow> = Vec::new();
         for article_rows in rows {
             tally.quotes_found += article_rows.len();
@@ -201,13 +204,15 @@ fn progress_bar(total_bytes: u64, hidden: bool) -> ProgressBar {
 fn print_summary(tally: &Tally, started: Instant, output: Option<&Path>, model: Option<&str>) {
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "quotestance: {} articles, {} quotations found, {} rows written{} in {:.2} s ({:.0} articles/s){}",
+        "quotestance: {} articles, {} quotations found, {} rows written{} in {:.2} s ({:.0} articles/s, {:.1} MB/s){}{}",
         tally.articles,
         tally.quotes_found,
         tally.rows_written,
         output.map(|p| format!(" to {}", p.display())).unwrap_or_default(),
         secs,
         tally.articles as f64 / secs.max(1e-9),
+        tally.text_bytes as f64 / 1e6 / secs.max(1e-9),
+        peak_memory_mb().map(|mb| format!(", peak memory {mb:.0} MB")).unwrap_or_default(),
         model.map(|m| format!(", tone model {m}")).unwrap_or_else(|| ", no tone".into()),
     );
     let mut speakers: Vec<(&String, &usize)> = tally.by_speaker.iter().collect();
@@ -221,6 +226,14 @@ fn print_summary(tally: &Tally, started: Instant, output: Option<&Path>, model: 
     if tally.input_errors > 0 {
         eprintln!("quotestance: {} inputs skipped (see the messages above); exit status {}", tally.input_errors, EXIT_PARTIAL);
     }
+}
+
+/// Peak resident memory of this process (Linux: VmHWM in /proc/self/status), in MB.
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 /// Finds a bundled file: relative to the working directory, else to the executable's project.
