@@ -394,7 +394,7 @@ impl<'a> Attributor<'a> {
         let person = |m: &Mention| !matches!(m.kind, MentionKind::Org);
         let mut org = None;
         for j in k..limit {
-            if let Some(m) = self.mention_starting_at[j] {
+            if let Some(m) = self.mention_starting_at[j].filter(|&m| !self.found.mentions[m].possessive) {
                 if person(&self.found.mentions[m]) {
                     return Some(m);
                 }
@@ -410,7 +410,7 @@ impl<'a> Attributor<'a> {
             }
         }
         // A descriptor that starts the name mention itself (`host Chris Matthews`).
-        let described = self.found.mentions.iter().position(|m| m.first > k && m.first < limit && person(m) && (k..m.first).all(|j| self.tokens[j].kind == TokenKind::Word));
+        let described = self.found.mentions.iter().position(|m| m.first > k && m.first < limit && person(m) && !m.possessive && (k..m.first).all(|j| self.tokens[j].kind == TokenKind::Word));
         described.or(org)
     }
 
@@ -477,6 +477,12 @@ impl<'a> Attributor<'a> {
     /// something else (a noun like `statement`) stands there: its speaker is then unknown, not
     /// an earlier name. Tokens before `from` are not looked at.
     fn subject_of(&self, v: usize, from: usize) -> Option<usize> {
+        // `Zakharova quoted Lavrov as saying`: the speaker is the one quoted, right before `as`.
+        if v >= from + 2 && self.lower(v - 1) == "as" && self.lower(v) == "saying" {
+            if let Some(m) = self.mention_ending_at[v - 2] {
+                return (!self.found.mentions[m].possessive).then_some(m);
+            }
+        }
         let non_finite = self.lower(v).ends_with("ing") || (v > from && self.lower(v - 1) == "to");
         let mut k = if non_finite && self.lower(v - 1) == "to" { v - 1 } else { v };
         while k > from {
@@ -887,3 +893,35 @@ pub fn headline_speaker(headline: &str, roster: &Roster) -> Option<(String, Opti
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::analyze;
+    use crate::read::Article;
+    use crate::roster::Roster;
+
+    /// Speaker (or "-") of each quotation in `text`.
+    fn speakers(text: &str) -> Vec<String> {
+        let roster = Roster::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/roster.toml"))).unwrap();
+        let article = Article { id: "t".into(), text: text.into(), source: "t".into(), title: Some(String::new()), ..Article::default() };
+        analyze(&article, &roster).into_iter().map(|r| r.speaker.unwrap_or_else(|| "-".into())).collect()
+    }
+
+    #[test]
+    fn possessive_is_never_the_speaker() {
+        assert_eq!(speakers("“We see no progress,” said Lavrov’s deputy Sergei Ryabkov."), vec!["Sergei Ryabkov"]);
+        assert_eq!(speakers("“We see no progress,” Lavrov’s deputy Sergei Ryabkov said."), vec!["Sergei Ryabkov"]);
+    }
+
+    #[test]
+    fn quoted_as_saying_gives_the_quote_to_the_one_quoted() {
+        assert_eq!(speakers("Maria Zakharova quoted Sergei Ryabkov as saying “the talks were useful.”"), vec!["Sergei Ryabkov"]);
+    }
+
+    #[test]
+    fn unknown_subjects_block_earlier_names() {
+        assert_eq!(speakers("Sergey Lavrov arrived in Geneva. “The talks will be hard,” a source told reporters."), vec!["-"]);
+        assert_eq!(speakers("Sergey Lavrov arrived in Geneva. The ministry said the talks were “constructive.”"), vec!["-"]);
+    }
+}
+
