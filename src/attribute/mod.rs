@@ -536,7 +536,8 @@ impl<'a> Attributor<'a> {
     fn is_adverbial_phrase(&self, start: usize, end: usize) -> bool {
         let opener = self.lower(start);
         let opens = matches!(opener.as_str(), "at" | "in" | "on" | "during" | "after" | "before" | "from" | "with" | "for" | "while" | "like" | "as" | "speaking" | "addressing" | "writing" | "asked" | "when" | "in an") || (opener.ends_with("ing") && self.tokens[start].kind == TokenKind::Word);
-        opens && (start..end).all(|x| self.tokens[x].kind == TokenKind::Word && self.mention_starting_at[x].is_none_or(|m| matches!(self.found.mentions[m].kind, MentionKind::Org)))
+        let names_nobody = |x: usize| self.mention_starting_at[x].is_none_or(|m| self.found.mentions[m].possessive || matches!(self.found.mentions[m].kind, MentionKind::Org));
+        opens && (start..end).all(|x| self.tokens[x].kind == TokenKind::Word && names_nobody(x))
     }
 
     fn is_gap_token(&self, k: usize) -> bool {
@@ -718,6 +719,10 @@ impl<'a> Attributor<'a> {
                 (Speaker::Entity(e), Method::Pronoun, (0.85 - penalty).max(0.5))
             }
             MentionKind::Role(role) => {
+                // `the Russian envoy to the UN, Vassily Nebenzia,`: the name that follows.
+                if let Some(named) = self.name_in_apposition(&mention) {
+                    return self.resolved(named, cue, confidence);
+                }
                 if !role.definite {
                     return None;
                 }
@@ -728,6 +733,18 @@ impl<'a> Attributor<'a> {
     }
 
     // --- resolution -------------------------------------------------------------------------
+
+    /// A name set off by a comma right after a role phrase, a few words on at most.
+    fn name_in_apposition(&self, role: &Mention) -> Option<usize> {
+        let sentence = self.sentence_tokens(role.sentence);
+        let comma = (role.last + 1..sentence.end.min(role.last + 6)).find(|&j| self.tokens[j].kind != TokenKind::Word)?;
+        if !self.tokens[comma].is_punct(self.text, ',') {
+            return None;
+        }
+        let m = self.mention_starting_at.get(comma + 1).copied().flatten()?;
+        let named = &self.found.mentions[m];
+        matches!(named.kind, MentionKind::Name(e) if self.found.entities[e].person && !named.possessive).then_some(m)
+    }
 
     /// Resolves `he` / `she` at token `at`: the sentences before it (and the start of its own),
     /// nearest first, within two paragraphs; in each, speakers first, then the subject, then
