@@ -3,7 +3,7 @@
 //! so that widening the tool's English is a matter of editing lists, not rules.
 
 use crate::roster::Gender;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 /// Regular reporting verbs, base form; inflections are generated.
@@ -58,7 +58,7 @@ fn inflect(base: &str, out: &mut HashSet<String>) {
 }
 
 static REPORTING: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let mut set = HashSet::new();
+    let mut set = HashSet::default();
     for base in REPORTING_VERBS.split_whitespace() {
         inflect(base, &mut set);
     }
@@ -321,7 +321,7 @@ const FEMALE_NAMES: &str = "Abby Abigail Ada Adele Adriana Aisha Alexandra Alexi
     Pamela Carla Krystal Melanie Hope Sarah Huma Cheryl Ilhan Valentina Ella Christiane Annalena Ursula";
 
 static GIVEN_NAMES: LazyLock<HashMap<&'static str, Gender>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     for name in MALE_NAMES.split_whitespace() {
         map.insert(name, Gender::Male);
     }

@@ -74,7 +74,8 @@ const NAME_SUFFIXES: &[&str] = &["Jr.", "Sr.", "II", "III", "IV"];
 
 impl Mentions {
     /// Finds the mentions among `tokens` (those outside quotations, in running-text sentences).
-    pub fn find(text: &str, tokens: &[Token], is_body_sentence: &dyn Fn(usize) -> bool, roster: &Roster) -> Mentions {
+    /// `lower_text` is `text` with ASCII letters in lower case (same offsets).
+    pub fn find(text: &str, lower_text: &str, tokens: &[Token], is_body_sentence: &dyn Fn(usize) -> bool, roster: &Roster) -> Mentions {
         let mut found = Mentions::default();
         let mut i = 0;
         while i < tokens.len() {
@@ -84,18 +85,18 @@ impl Mentions {
                 continue;
             }
             let word = token.text(text);
-            let (stem, possessive) = strip_possessive(word);
-            let lower = stem.to_lowercase();
-            if let Some(gender) = pronoun(&lower, word) {
+            let possessive = strip_possessive(word).1;
+            let lower = strip_possessive(&lower_text[token.start..token.end]).0;
+            if let Some(gender) = pronoun(lower, word) {
                 found.mentions.push(Mention { first: i, last: i, kind: MentionKind::Pronoun(gender), possessive: false, sentence: token.sentence });
                 i += 1;
             } else if token.is_capitalised(text) {
                 i = found.capitalised_run(text, tokens, i, roster);
-            } else if let Some(gender) = lexicon::role_noun(&lower) {
+            } else if let Some(gender) = lexicon::role_noun(lower) {
                 let next_is_name = tokens.get(i + 1).is_some_and(|t| t.sentence == token.sentence && !possessive && t.is_capitalised(text) && !lexicon::is_not_name(t.text(text)));
                 if !next_is_name {
                     let (first, definite, deputy) = determiner(text, tokens, i);
-                    let head = lower.clone();
+                    let head = lower.to_string();
                     found.mentions.push(Mention {
                         first,
                         last: i,
@@ -374,7 +375,7 @@ mod tests {
         let roster = Roster::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/roster.toml"))).unwrap();
         let sentences = split(text, 0, text.len());
         let tokens = tokenize(text, &sentences, &[]);
-        (Mentions::find(text, &tokens, &|_| true, &roster), tokens)
+        (Mentions::find(text, &text.to_ascii_lowercase(), &tokens, &|_| true, &roster), tokens)
     }
 
     #[test]

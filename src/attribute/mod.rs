@@ -118,6 +118,8 @@ pub struct ArticleSentence {
 /// Everything the attribution stage works from, for one article.
 pub struct Attributor<'a> {
     text: &'a str,
+    /// The text with ASCII letters in lower case: same byte offsets, no allocation per word.
+    lower_text: String,
     paragraphs: &'a [Paragraph],
     sentences: &'a [ArticleSentence],
     roster: &'a Roster,
@@ -139,7 +141,8 @@ impl<'a> Attributor<'a> {
         let spans: Vec<Sentence> = sentences.iter().map(|s| s.span).collect();
         let tokens = tokens::tokenize(text, &spans, quotes);
         let is_body = |s: usize| paragraphs[sentences[s].paragraph].role == Role::Body;
-        let found = Mentions::find(text, &tokens, &is_body, roster);
+        let lower_text = text.to_ascii_lowercase();
+        let found = Mentions::find(text, &lower_text, &tokens, &is_body, roster);
         let mut sentence_first_token = vec![tokens.len(); sentences.len() + 1];
         for (i, t) in tokens.iter().enumerate().rev() {
             sentence_first_token[t.sentence] = i;
@@ -158,6 +161,7 @@ impl<'a> Attributor<'a> {
         }
         Attributor {
             text,
+            lower_text,
             paragraphs,
             sentences,
             roster,
@@ -227,8 +231,9 @@ impl<'a> Attributor<'a> {
         self.tokens[i].text(self.text)
     }
 
-    fn lower(&self, i: usize) -> String {
-        self.token_text(i).to_lowercase()
+    /// The token in lower case (ASCII letters; offsets are those of the text).
+    fn lower(&self, i: usize) -> &str {
+        &self.lower_text[self.tokens[i].start..self.tokens[i].end]
     }
 
     /// A reporting verb outside quotes, in lower case (`States` in `the United States` is not
@@ -455,8 +460,8 @@ impl<'a> Attributor<'a> {
             }
             // No subject: in a relative clause (`anybody who complains`) or a word that may be a
             // noun (`tweets`), look further back; after `said` and the like, stop.
-            let before = (range.start..v).rev().find(|&j| !self.is_gap_token(j) || matches!(self.lower(j).as_str(), "who" | "that" | "which"));
-            let relative = before.is_some_and(|j| matches!(self.lower(j).as_str(), "who" | "that" | "which"));
+            let before = (range.start..v).rev().find(|&j| !self.is_gap_token(j) || matches!(self.lower(j), "who" | "that" | "which"));
+            let relative = before.is_some_and(|j| matches!(self.lower(j), "who" | "that" | "which"));
             if !relative && lexicon::is_unambiguous_verb(&self.lower(v)) {
                 return None;
             }
@@ -535,7 +540,7 @@ impl<'a> Attributor<'a> {
     /// `speaking to reporters`) and names nobody: it may stand between a subject and its verb.
     fn is_adverbial_phrase(&self, start: usize, end: usize) -> bool {
         let opener = self.lower(start);
-        let opens = matches!(opener.as_str(), "at" | "in" | "on" | "during" | "after" | "before" | "from" | "with" | "for" | "while" | "like" | "as" | "speaking" | "addressing" | "writing" | "asked" | "when" | "in an") || (opener.ends_with("ing") && self.tokens[start].kind == TokenKind::Word);
+        let opens = matches!(opener, "at" | "in" | "on" | "during" | "after" | "before" | "from" | "with" | "for" | "while" | "like" | "as" | "speaking" | "addressing" | "writing" | "asked" | "when" | "in an") || (opener.ends_with("ing") && self.tokens[start].kind == TokenKind::Word);
         let names_nobody = |x: usize| self.mention_starting_at[x].is_none_or(|m| self.found.mentions[m].possessive || matches!(self.found.mentions[m].kind, MentionKind::Org));
         opens && (start..end).all(|x| self.tokens[x].kind == TokenKind::Word && names_nobody(x))
     }
