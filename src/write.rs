@@ -20,7 +20,7 @@ pub const COLUMNS: [&str; 20] = [
 
 /// Where the rows go.
 pub struct CsvOutput {
-    writer: csv::Writer<Box<dyn Write>>,
+    writer: csv::Writer<Box<dyn Write + Send>>,
     /// For file output: the temporary file (taken by `finish`) and the target path.
     target: Option<(tempfile::TempPath, PathBuf)>,
 }
@@ -29,7 +29,7 @@ impl CsvOutput {
     /// Opens standard output (`path` = `None`) or a temporary file beside `path`, writes the
     /// header, and a UTF-8 byte-order mark first when `bom` is set (for Excel).
     pub fn create(path: Option<&Path>, bom: bool) -> Result<CsvOutput> {
-        let (mut sink, target): (Box<dyn Write>, _) = match path {
+        let (mut sink, target): (Box<dyn Write + Send>, _) = match path {
             None => (Box::new(std::io::stdout()), None),
             Some(path) => {
                 let dir = match path.parent() {

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc;
 use std::time::Instant;
 
 /// Articles analysed together; bounds memory, keeps the tone batches full.
@@ -88,84 +89,112 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
         }
         anyhow::bail!("no article files found in {}", args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     }
-    let mut output = CsvOutput::create(args.output.as_deref(), args.bom)?;
-
+    let output = CsvOutput::create(args.output.as_deref(), args.bom)?;
     let total_bytes: u64 = files.iter().filter_map(|f| f.path.as_ref()).filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
     let progress = progress_bar(total_bytes, args.quiet || files.iter().any(|f| f.path.is_none()));
     let mut tally = Tally::default();
-    let report = |e: &InputError, progress: &ProgressBar, tally: &mut Tally| {
-        tally.input_errors += 1;
-        progress.suspend(|| eprintln!("quotestance: skipped {e}"));
-    };
     for e in &expand_errors {
         report(e, &progress, &mut tally);
     }
 
-    let mut chunk: Vec<Article> = Vec::with_capacity(CHUNK);
-    let flush = |chunk: &mut Vec<Article>, tally: &mut Tally, output: &mut CsvOutput| -> Result<()> {
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        let rows = pool.install(|| chunk.par_iter().map(|a| analyze(a, &roster)).collect::<Vec<_>>());
-        tally.articles += chunk.len();
-        tally.text_bytes += chunk.iter().map(|a| a.text.len()).sum::<usize>();
-        let mut keep: Vec<QuoteRow> = Vec::new();
-        for article_rows in rows {
-            tally.quotes_found += article_rows.len();
-            keep.extend(article_rows.into_iter().filter(|r| args.all_quotes || is_roster_row(r)));
-        }
-        if let Some(model) = &model {
-            score_tone(model, &mut keep)?;
-        }
-        for row in &keep {
-            output.write_row(row)?;
-            *tally.by_speaker.entry(row.speaker.clone().unwrap_or_else(|| "(no speaker)".into())).or_default() += 1;
-        }
-        tally.rows_written += keep.len();
-        progress.set_message(format!("{} articles", tally.articles));
-        chunk.clear();
-        Ok(())
-    };
-
-    for file in &files {
-        let counter = progress.clone();
-        let wrap = move |r: Box<dyn Read + Send>| -> Box<dyn Read + Send> { Box::new(counter.wrap_read(r)) };
-        let reader = match read::open(file, &wrap) {
-            Ok(r) => r,
-            Err(e) => {
-                report(&InputError { path: file.display_name(), line: None, message: format!("cannot open: {e}") }, &progress, &mut tally);
-                continue;
-            }
-        };
-        let mut failed: Option<anyhow::Error> = None;
-        read::read_file(file, reader, &mut |item| {
-            if failed.is_some() {
-                return;
-            }
-            match item {
-                Ok(article) => {
-                    chunk.push(article);
-                    if chunk.len() == CHUNK {
-                        if let Err(e) = flush(&mut chunk, &mut tally, &mut output) {
-                            failed = Some(e);
-                        }
-                    }
+    // Three stages overlap: a reader thread parses files into chunks of articles, this thread
+    // runs the text stages (on the rayon pool) and the tone model, a writer thread writes rows.
+    // Chunks keep their order through both channels, so the output does not depend on timing.
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Batch>(2);
+    let (row_tx, row_rx) = mpsc::sync_channel::<Vec<QuoteRow>>(2);
+    let writer_progress = progress.clone();
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(|| read_chunks(&files, &progress, chunk_tx));
+        let writer = scope.spawn(move || -> Result<(CsvOutput, BTreeMap<String, usize>, usize)> {
+            let mut output = output;
+            let (mut by_speaker, mut written) = (BTreeMap::new(), 0);
+            for rows in row_rx {
+                for row in &rows {
+                    output.write_row(row)?;
+                    *by_speaker.entry(row.speaker.clone().unwrap_or_else(|| "(no speaker)".into())).or_default() += 1;
                 }
-                Err(e) => report(&e, &progress, &mut tally),
+                written += rows.len();
             }
+            drop(writer_progress);
+            Ok((output, by_speaker, written))
         });
-        if let Some(e) = failed {
-            return Err(e);
+        for batch in chunk_rx {
+            let chunk = match batch {
+                Batch::Skipped(e) => {
+                    report(&e, &progress, &mut tally);
+                    continue;
+                }
+                Batch::Articles(chunk) => chunk,
+            };
+            let rows = pool.install(|| chunk.par_iter().map(|a| analyze(a, &roster)).collect::<Vec<_>>());
+            tally.articles += chunk.len();
+            tally.text_bytes += chunk.iter().map(|a| a.text.len()).sum::<usize>();
+            let mut keep: Vec<QuoteRow> = Vec::new();
+            for article_rows in rows {
+                tally.quotes_found += article_rows.len();
+                keep.extend(article_rows.into_iter().filter(|r| args.all_quotes || is_roster_row(r)));
+            }
+            if let Some(model) = &model {
+                score_tone(model, &mut keep)?;
+            }
+            progress.set_message(format!("{} articles", tally.articles));
+            if row_tx.send(keep).is_err() {
+                break; // the writer failed; its error is reported below
+            }
         }
-    }
-    flush(&mut chunk, &mut tally, &mut output)?;
-    output.finish()?;
+        drop(row_tx);
+        let (output, by_speaker, written) = writer.join().expect("writer thread")?;
+        tally.by_speaker = by_speaker;
+        tally.rows_written = written;
+        output.finish()
+    })?;
     progress.finish_and_clear();
 
     if !args.quiet {
         print_summary(&tally, started, args.output.as_deref(), model.as_ref().map(|m| m.name()));
     }
     Ok(if tally.input_errors > 0 { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+}
+
+/// What the reader thread sends: a chunk of articles, or an input it had to skip.
+enum Batch {
+    Articles(Vec<Article>),
+    Skipped(InputError),
+}
+
+/// Reads every file in order, sending chunks of `CHUNK` articles (and skipped inputs).
+fn read_chunks(files: &[read::InputFile], progress: &ProgressBar, tx: mpsc::SyncSender<Batch>) {
+    let mut chunk: Vec<Article> = Vec::with_capacity(CHUNK);
+    for file in files {
+        let counter = progress.clone();
+        let wrap = move |r: Box<dyn Read + Send>| -> Box<dyn Read + Send> { Box::new(counter.wrap_read(r)) };
+        let reader = match read::open(file, &wrap) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = tx.send(Batch::Skipped(InputError { path: file.display_name(), line: None, message: format!("cannot open: {e}") }));
+                continue;
+            }
+        };
+        read::read_file(file, reader, &mut |item| match item {
+            Ok(article) => {
+                chunk.push(article);
+                if chunk.len() == CHUNK {
+                    let _ = tx.send(Batch::Articles(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))));
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Batch::Skipped(e));
+            }
+        });
+    }
+    if !chunk.is_empty() {
+        let _ = tx.send(Batch::Articles(chunk));
+    }
+}
+
+fn report(e: &InputError, progress: &ProgressBar, tally: &mut Tally) {
+    tally.input_errors += 1;
+    progress.suspend(|| eprintln!("quotestance: skipped {e}"));
 }
 
 /// Scores the tone of every row (one batched call for the chunk).
