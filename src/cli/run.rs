@@ -137,7 +137,8 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
             if let Some(model) = &model {
                 score_tone(model, &mut keep)?;
             }
-            progress.set_message(format!("{} articles", tally.articles));
+            let rate = tally.articles as f64 / started.elapsed().as_secs_f64().max(1e-3);
+            progress.set_message(format!("{} articles, {rate:.0} articles/s", tally.articles));
             if row_tx.send(keep).is_err() {
                 break; // the writer failed; its error is reported below
             }
@@ -224,7 +225,7 @@ fn progress_bar(total_bytes: u64, hidden: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} {msg} ({binary_bytes_per_sec}, ETA {eta})")
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} read, {msg}, ETA {eta}")
             .expect("valid progress template"),
     );
     bar
