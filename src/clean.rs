@@ -155,6 +155,10 @@ fn mark_headline(text: &str, paragraphs: &mut [Paragraph]) {
         .find(|(_, p)| looks_like_headline(&text[p.start..p.end]))
         .map(|(i, _)| i);
     let Some(index) = candidate else { return };
+    // A headline heads something.
+    if paragraphs.iter().filter(|p| p.role == Role::Body).count() < 2 {
+        return;
+    }
     // A headline comes before the running text: skip if running text precedes it.
     if paragraphs[..index].iter().any(|p| p.role == Role::Body && is_running_text(&text[p.start..p.end])) {
         return;
@@ -169,15 +173,15 @@ fn mark_headline(text: &str, paragraphs: &mut [Paragraph]) {
 
 fn looks_like_headline(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
-    if words.len() < 3 || line.len() > 250 {
+    if words.len() < 3 || words.len() > 30 || line.len() > 250 {
         return false;
     }
-    let body = line.trim_end_matches(['.', ' ']);
     // More than one sentence reads as running text.
-    if body.contains(". ") && body.split(". ").count() > 2 {
+    if crate::split::split(line, 0, line.len()).len() > 1 {
         return false;
     }
-    let ends_with_period = line.ends_with('.') && !line.ends_with("..");
+    let bare = line.trim_end_matches(['"', '”', '’', '\'', ')']);
+    let ends_with_period = bare.ends_with('.') && !bare.ends_with("..");
     let capitalised = words.iter().filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase)).count();
     !ends_with_period || capitalised * 2 >= words.len()
 }

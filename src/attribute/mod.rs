@@ -448,9 +448,8 @@ impl<'a> Attributor<'a> {
             if t.in_quote || t.kind != TokenKind::Word {
                 continue;
             }
-            if self.lower(v) == "to" && v > range.start && self.lower(v - 1) == "according" {
-                let m = self.mention_after(v + 1, range.end)?;
-                return self.resolved(m, "according to", 0.9).map(|a| self.as_according(a));
+            if let Some(found) = self.according_to(v, range.end) {
+                return found;
             }
             if !self.is_reporting_verb_at(v) {
                 continue;
@@ -467,6 +466,41 @@ impl<'a> Attributor<'a> {
             }
         }
         None
+    }
+
+    /// `according to X`, `according to her`, `in his words` ending at token `k` (the `to` or
+    /// `his`/`her`) or starting at it (`according`, `in`): `Some(answer)` when the phrase is
+    /// there, the answer being `None` when its person cannot be resolved.
+    fn according_to(&mut self, k: usize, end: usize) -> Option<Option<Attribution>> {
+        let word = |j: usize| if j < end { self.lower(j) } else { "" };
+        // Normalise to the first word of the phrase.
+        let start = match word(k) {
+            "to" if k > 0 && self.lower(k - 1) == "according" => k - 1,
+            "his" | "her" if k > 0 && self.lower(k - 1) == "in" && matches!(word(k + 1), "words" | "view" | "opinion") => k - 1,
+            _ => k,
+        };
+        let (pronoun_at, named_from) = match (word(start), word(start + 1)) {
+            ("according", "to") => (start + 2, start + 2),
+            ("in", "his" | "her") if matches!(word(start + 2), "words" | "view" | "opinion") => (start + 1, usize::MAX),
+            _ => return None,
+        };
+        let gender = match word(pronoun_at) {
+            "him" | "his" => Some(Gender::Male),
+            "her" => Some(Gender::Female),
+            _ => None,
+        };
+        let answer = match gender {
+            Some(g) => self.resolve_pronoun(pronoun_at, g).map(|(e, distance)| Attribution {
+                speaker: Some(Speaker::Entity(e)),
+                cue: self.text[self.tokens[start].start..self.tokens[pronoun_at].end].to_string(),
+                mention: self.token_text(pronoun_at).to_string(),
+                method: Method::Pronoun,
+                confidence: (0.85 - 0.05 * distance as f32).max(0.5),
+            }),
+            None if named_from != usize::MAX => self.mention_after(named_from, end).and_then(|m| self.resolved(m, "according to", 0.9)).map(|a| self.as_according(a)),
+            None => None,
+        };
+        Some(answer)
     }
 
     fn as_according(&self, mut a: Attribution) -> Attribution {
@@ -581,9 +615,8 @@ impl<'a> Attributor<'a> {
             if self.tokens[k].in_quote {
                 return None;
             }
-            if self.lower(k) == "according" && k + 1 < range.end && self.lower(k + 1) == "to" {
-                let m = self.mention_after(k + 2, range.end)?;
-                return self.resolved(m, "according to", 0.85).map(|a| self.as_according(a));
+            if let Some(found) = self.according_to(k, range.end) {
+                return found;
             }
         }
         None
@@ -803,11 +836,13 @@ impl<'a> Attributor<'a> {
         }
     }
 
-    /// Resolves a definite role phrase at token `at`: the latest person before it (within six
+    /// Resolves a definite role phrase at token `at`: the one person before it (within six
     /// paragraphs) whose roles fit (`the diplomat` fits an ambassador; `the minister` does not
-    /// fit a deputy minister), with no conflicting gender.
+    /// fit a deputy minister), with no conflicting gender. Two different people fitting is no
+    /// answer.
     fn resolve_role(&self, at: usize, role: &RolePhrase) -> Option<usize> {
         let p0 = self.sentences[self.tokens[at].sentence].paragraph;
+        let mut found = None;
         for m in self.found.mentions.iter().rev() {
             if m.last >= at {
                 continue;
@@ -825,10 +860,16 @@ impl<'a> Attributor<'a> {
                 continue;
             }
             if entity.roles.iter().any(|r| lexicon::role_implies(r, &role.head)) {
-                return Some(e);
+                found = match found {
+                    None => Some(e),
+                    Some(first) if first == e => Some(first),
+                    // Two different people fit (`Lavrov … Turkish Foreign Minister Mevlut
+                    // Cavusoglu … the minister said`): too unsure to name either.
+                    Some(_) => return None,
+                };
             }
         }
-        None
+        found
     }
 
     // --- headlines and multi-paragraph quotes ----------------------------------------------
