@@ -197,6 +197,17 @@ pub fn role_implies(role: &str, said_role: &str) -> bool {
     }
 }
 
+/// Nationality adjectives (lower case), which tell `the Russian diplomat` from a Turkish one.
+pub fn is_nationality(lower: &str) -> bool {
+    matches!(
+        lower,
+        "russian" | "american" | "us" | "u.s." | "british" | "uk" | "ukrainian" | "turkish" | "chinese" | "french" | "german"
+            | "hungarian" | "iranian" | "israeli" | "syrian" | "iraqi" | "saudi" | "indian" | "pakistani" | "japanese" | "korean"
+            | "polish" | "belarusian" | "italian" | "spanish" | "canadian" | "mexican" | "brazilian" | "egyptian" | "georgian"
+            | "kazakh" | "armenian" | "azerbaijani" | "serbian" | "european" | "western" | "soviet" | "afghan" | "qatari"
+    )
+}
+
 /// Capitalised words that open sentences or phrases but never start a name.
 const NOT_NAME_START: &str = "The A An But And Or So Yet In On At As For If When While After Before This That These \
     Those There Here His Her Its Their Our My Your We They It He She I You Meanwhile However Still Now Then Some \

@@ -38,6 +38,8 @@ pub struct RolePhrase {
     pub definite: bool,
     /// Says `deputy` (a deputy minister is not "the minister").
     pub deputy: bool,
+    /// A nationality adjective in the phrase (`russian` in `the Russian diplomat`).
+    pub nationality: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,10 +99,11 @@ impl Mentions {
                 if !next_is_name {
                     let (first, definite, deputy) = determiner(text, tokens, i);
                     let head = lower.to_string();
+                    let nationality = (first..i).map(|k| lower_text[tokens[k].start..tokens[k].end].to_string()).find(|w| lexicon::is_nationality(w));
                     found.mentions.push(Mention {
                         first,
                         last: i,
-                        kind: MentionKind::Role(RolePhrase { deputy: deputy || head == "deputy", head, gender, definite }),
+                        kind: MentionKind::Role(RolePhrase { deputy: deputy || head == "deputy", head, gender, definite, nationality }),
                         possessive,
                         sentence: token.sentence,
                     });
@@ -172,6 +175,8 @@ impl Mentions {
                 titled = true;
                 gender = gender.or(g);
                 roles.push(w.trim_end_matches('.').to_lowercase());
+            } else if lexicon::is_nationality(&w.to_lowercase()) {
+                roles.push(w.to_lowercase());
             }
         }
         let descriptor_first = self.descriptor_before(text, tokens, start, &mut roles, &mut gender);
@@ -221,6 +226,8 @@ impl Mentions {
                 roles.push(lower);
                 *gender = gender.or(g);
                 first = k - 1;
+            } else if lexicon::is_nationality(&lower) {
+                roles.push(lower);
             } else if !(t.is_capitalised(text) || matches!(lower.as_str(), "of" | "to" | "for" | "the" | "and")) {
                 break;
             }

@@ -855,6 +855,13 @@ impl<'a> Attributor<'a> {
             if !entity.person || (role.gender.is_some() && entity.gender.is_some() && role.gender != entity.gender) {
                 continue;
             }
+            // `the Russian diplomat` is not the Turkish minister (unknown nationality fits).
+            if let Some(n) = &role.nationality {
+                let known: Vec<&String> = entity.roles.iter().filter(|r| lexicon::is_nationality(r)).collect();
+                if !known.is_empty() && !known.contains(&n) {
+                    continue;
+                }
+            }
             let is_deputy = entity.roles.iter().any(|r| r == "deputy" || r == "vice");
             if is_deputy && !role.deputy && matches!(role.head.as_str(), "minister" | "secretary" | "director" | "chief" | "head" | "president") {
                 continue;
