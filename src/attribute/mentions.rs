@@ -393,7 +393,7 @@ mod tests {
         assert!(m.entities[0].roles.contains(&"deputy".to_string()) && m.entities[0].roles.contains(&"minister".to_string()));
         assert_eq!(m.entities[1].gender, Some(Gender::Female));
         assert!(m.entities[2].roles.contains(&"ambassador".to_string()));
-        assert_eq!(m.entities[2].roster.is_some(), true);
+        assert!(m.entities[2].roster.is_some());
     }
 
     #[test]

@@ -253,7 +253,7 @@ impl<'a> Attributor<'a> {
         // `of state`, `the reports`: a noun after a determiner or preposition.
         let word = self.token_text(k);
         let inflected = word.ends_with("ed") || word.ends_with("ing") || matches!(word, "said" | "told" | "wrote" | "spoke");
-        !(k > 0 && !inflected && lexicon::is_determiner(&self.lower(k - 1)))
+        !(k > 0 && !inflected && lexicon::is_determiner(self.lower(k - 1)))
     }
 
     fn sentence_tokens(&self, s: usize) -> std::ops::Range<usize> {
@@ -358,7 +358,7 @@ impl<'a> Attributor<'a> {
                 if verb < end && self.tokens[verb].kind == TokenKind::Word && !self.tokens[verb].is_capitalised(self.text) {
                     let lower = self.lower(verb);
                     let loose = lower.ends_with("ed") || (lower.ends_with('s') && !lower.ends_with("ss"));
-                    if self.is_reporting_verb_at(verb) || (loose && !lexicon::is_non_verb(&lower)) {
+                    if self.is_reporting_verb_at(verb) || (loose && !lexicon::is_non_verb(lower)) {
                         return self.resolved_subject(m, verb);
                     }
                 }
@@ -381,7 +381,7 @@ impl<'a> Attributor<'a> {
         // After an open quote only a descriptor may stand between it and its speaker, no clause
         // (`…,” when Clinton blasted him` is no cue); after any other quote the cue must close
         // the sentence (`A cashier who “steals …” is held accountable, Warren said.`).
-        let descriptor_only = first <= k + 6 && (k..first).all(|j| self.tokens[j].kind == TokenKind::Word && !lexicon::is_non_verb(&self.lower(j)));
+        let descriptor_only = first <= k + 6 && (k..first).all(|j| self.tokens[j].kind == TokenKind::Word && !lexicon::is_non_verb(self.lower(j)));
         let closes_sentence = first > 0
             && self.tokens[first - 1].is_punct(self.text, ',')
             && (v + 1..end).all(|j| self.tokens[j].kind == TokenKind::Punct || self.is_gap_token(j));
@@ -423,7 +423,7 @@ impl<'a> Attributor<'a> {
     fn skip_gap(&self, mut k: usize, end: usize) -> usize {
         while k < end {
             let t = self.tokens[k];
-            if t.kind == TokenKind::Word && lexicon::is_gap_word(&self.lower(k)) {
+            if t.kind == TokenKind::Word && lexicon::is_gap_word(self.lower(k)) {
                 k += 1;
             } else if t.is_punct(self.text, '(') {
                 match (k + 1..end.min(k + 12)).find(|&j| self.tokens[j].is_punct(self.text, ')')) {
@@ -461,7 +461,7 @@ impl<'a> Attributor<'a> {
             // noun (`tweets`), look further back; after `said` and the like, stop.
             let before = (range.start..v).rev().find(|&j| !self.is_gap_token(j) || matches!(self.lower(j), "who" | "that" | "which"));
             let relative = before.is_some_and(|j| matches!(self.lower(j), "who" | "that" | "which"));
-            if !relative && lexicon::is_unambiguous_verb(&self.lower(v)) {
+            if !relative && lexicon::is_unambiguous_verb(self.lower(v)) {
                 return None;
             }
         }
@@ -535,7 +535,7 @@ impl<'a> Attributor<'a> {
                 return (!mention.possessive).then_some(m);
             }
             let t = self.tokens[j];
-            if t.kind == TokenKind::Word && lexicon::is_gap_word(&self.lower(j)) {
+            if t.kind == TokenKind::Word && lexicon::is_gap_word(self.lower(j)) {
                 k = j;
             } else if t.is_punct(self.text, ')') {
                 k = (from..j).rev().find(|&p| self.tokens[p].is_punct(self.text, '('))?;
@@ -581,7 +581,7 @@ impl<'a> Attributor<'a> {
 
     fn is_gap_token(&self, k: usize) -> bool {
         let t = self.tokens[k];
-        t.kind == TokenKind::Word && lexicon::is_gap_word(&self.lower(k))
+        t.kind == TokenKind::Word && lexicon::is_gap_word(self.lower(k))
     }
 
     /// The subject of the clause before token `before` in sentence `s`: the first person-like
@@ -596,7 +596,7 @@ impl<'a> Attributor<'a> {
             .collect();
         let followed_by_verb = |m: usize| {
             let next = self.skip_gap(self.found.mentions[m].last + 1, before.max(self.found.mentions[m].last + 1));
-            next < self.tokens.len() && self.tokens[next].kind == TokenKind::Word && !self.tokens[next].is_capitalised(self.text) && !lexicon::is_non_verb(&self.lower(next))
+            next < self.tokens.len() && self.tokens[next].kind == TokenKind::Word && !self.tokens[next].is_capitalised(self.text) && !lexicon::is_non_verb(self.lower(next))
         };
         candidates.iter().copied().find(|&m| followed_by_verb(m)).or_else(|| candidates.first().copied())
     }

@@ -53,15 +53,12 @@ pub fn tokenize(text: &str, sentences: &[Sentence], quotes: &[Quote]) -> Vec<Tok
             let (end, kind) = if c.is_alphanumeric() {
                 let mut end = i + c.len_utf8();
                 while let Some(&(j, d)) = chars.peek() {
-                    if d.is_alphanumeric() {
-                        end = j + d.len_utf8();
-                        chars.next();
-                    } else if matches!(d, '\'' | '’' | '-' | '.' | '&') && s[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric) {
-                        end = j + d.len_utf8();
-                        chars.next();
-                    } else {
+                    let joiner = matches!(d, '\'' | '’' | '-' | '.' | '&') && s[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
+                    if !(d.is_alphanumeric() || joiner) {
                         break;
                     }
+                    end = j + d.len_utf8();
+                    chars.next();
                 }
                 // Keep the period of abbreviations and initials.
                 if s[end..].starts_with('.') {
