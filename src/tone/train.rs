@@ -130,11 +130,6 @@ pub fn train(paths: &TrainPaths, opts: &TrainOptions) -> Result<TrainRecord> {
     for epoch in 1..=opts.epochs {
         let epoch_start = Instant::now();
         let batches = bucketed_batches(&lengths, opts.batch_size, 50, &mut rng);
-        let progress = indicatif::ProgressBar::new(batches.len() as u64).with_style(
-            indicatif::ProgressStyle::with_template("epoch {prefix} [{elapsed_precise}<{eta_precise}] {bar:30} {pos}/{len} {msg}")
-                .expect("valid progress template"),
-        );
-        progress.set_prefix(format!("{epoch}/{}", opts.epochs));
         let mut loss_sum = 0.0;
         for (k, members) in batches.iter().enumerate() {
             let lr = opts.learning_rate * schedule(step, warmup, total_steps);
@@ -148,12 +143,19 @@ pub fn train(paths: &TrainPaths, opts: &TrainOptions) -> Result<TrainRecord> {
             }
             loss_sum += loss;
             step += 1;
-            progress.inc(1);
-            if k % 20 == 0 {
-                progress.set_message(format!("loss {:.4}", loss_sum / (k + 1) as f64));
+            if (k + 1) % 100 == 0 {
+                let elapsed = epoch_start.elapsed().as_secs_f64();
+                eprintln!(
+                    "train-tone: epoch {epoch}/{}: {}/{} batches, loss {:.4}, {:.0} s (epoch eta {:.0} s)",
+                    opts.epochs,
+                    k + 1,
+                    batches.len(),
+                    loss_sum / (k + 1) as f64,
+                    elapsed,
+                    elapsed / (k + 1) as f64 * (batches.len() - k - 1) as f64
+                );
             }
         }
-        progress.finish_and_clear();
         let dev = evaluate(&model, &dev_set, pad);
         let record = EpochRecord {
             epoch,
