@@ -10,6 +10,7 @@
 //! `score` is `p_positive − p_negative` in [-1, 1]; `label` is the most probable class.
 //! Texts longer than [`MAX_TOKENS`] tokens are truncated (quotations rarely come close).
 
+pub mod alloc;
 pub mod assemble;
 pub mod batch;
 pub mod data;
@@ -52,6 +53,7 @@ impl ToneModel {
         if threads > 0 {
             tch::set_num_threads(threads as i32);
         }
+        alloc::keep_freed_memory();
         Self::load_inner(dir).with_context(|| format!("cannot load tone model folder {}", dir.display()))
     }
 

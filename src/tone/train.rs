@@ -90,6 +90,7 @@ struct Example {
 pub fn train(paths: &TrainPaths, opts: &TrainOptions) -> Result<TrainRecord> {
     let started = Instant::now();
     tch::manual_seed(opts.seed as i64);
+    crate::tone::alloc::keep_freed_memory();
     if opts.threads > 0 {
         tch::set_num_threads(opts.threads as i32);
     }
