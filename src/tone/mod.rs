@@ -1,18 +1,131 @@
-//! Tone scoring (interface only until the tone model lands).
-use std::path::{Path, PathBuf};
+//! Tone scoring: how negative, neutral or positive a quotation sounds.
+//!
+//! [`ToneModel`] runs any rust-bert sequence-classification folder of the BERT, DistilBERT or
+//! RoBERTa family and maps its labels onto negative / neutral / positive ([`labels`]). The
+//! default model is all-MiniLM-L6-v2 fine-tuned on the human-rated sentences of the VADER
+//! paper ([`train`]), stored as small adapter weights and assembled into a plain
+//! `BertForSequenceClassification` folder ([`assemble`]).
+//!
+//! Scores: `p_negative`, `p_neutral` (absent for 2-label models), `p_positive`; the signed
+//! `score` is `p_positive − p_negative` in [-1, 1]; `label` is the most probable class.
+//! Texts longer than [`MAX_TOKENS`] tokens are truncated (quotations rarely come close).
 
-pub struct ToneModel;
-#[derive(Debug, Clone, Copy)]
-pub enum ToneLabel { Negative, Neutral, Positive }
-impl ToneLabel {
-    pub fn as_str(self) -> &'static str {
-        match self { ToneLabel::Negative => "negative", ToneLabel::Neutral => "neutral", ToneLabel::Positive => "positive" }
+pub mod alloc;
+pub mod assemble;
+pub mod batch;
+pub mod data;
+pub mod labels;
+pub mod lora;
+pub mod metrics;
+pub mod model;
+pub mod rng;
+pub mod tokenize;
+pub mod train;
+pub mod weights;
+
+pub use labels::{LabelMap, ToneLabel, ToneScore};
+
+use anyhow::{Context, Result};
+use model::{pad_batch, Classifier};
+use std::path::{Path, PathBuf};
+use tch::Kind;
+use tokenize::TextEncoder;
+
+/// Longest input, in tokens including special tokens; longer texts are truncated.
+pub const MAX_TOKENS: usize = 256;
+/// Texts per forward pass unless set otherwise.
+pub const DEFAULT_BATCH_SIZE: usize = 32;
+
+/// A loaded tone model, ready to score texts.
+pub struct ToneModel {
+    classifier: Classifier,
+    encoder: TextEncoder,
+    labels: LabelMap,
+    name: String,
+    batch_size: usize,
+}
+
+impl ToneModel {
+    /// Loads a sequence-classification folder and sets libtorch to `threads` threads (0 keeps
+    /// libtorch's default). Errors name the folder and what is wrong with it. A folder made by
+    /// `assemble-tone` also has its weights checked against the recorded sha256.
+    pub fn load(dir: &Path, threads: usize) -> Result<ToneModel> {
+        if threads > 0 {
+            tch::set_num_threads(threads as i32);
+        }
+        alloc::keep_freed_memory();
+        Self::load_inner(dir).with_context(|| format!("cannot load tone model folder {}", dir.display()))
+    }
+
+    fn load_inner(dir: &Path) -> Result<ToneModel> {
+        if !dir.is_dir() {
+            anyhow::bail!("no such folder (run `make models` to assemble the default model)");
+        }
+        let assembled = assemble::verify_assembled(dir)?;
+        let classifier = Classifier::load(dir)?;
+        let labels = LabelMap::from_id2label(&classifier.id2label)
+            .with_context(|| format!("{}: id2label", dir.join("config.json").display()))?;
+        let max_len = MAX_TOKENS.min(classifier.max_positions);
+        let encoder = TextEncoder::from_folder(dir, classifier.family, max_len)?;
+        let name = match assembled {
+            Some(manifest) => manifest.name,
+            None => dir
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| dir.display().to_string()),
+        };
+        Ok(ToneModel { classifier, encoder, labels, name, batch_size: DEFAULT_BATCH_SIZE })
+    }
+
+    /// Sets the number of texts per forward pass (at least 1).
+    pub fn with_batch_size(mut self, batch_size: usize) -> ToneModel {
+        self.batch_size = batch_size.max(1);
+        self
+    }
+
+    /// Short description for output: the assembled model's name, else the folder name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the model has a neutral class (2-label models do not).
+    pub fn has_neutral(&self) -> bool {
+        self.labels.has_neutral()
+    }
+
+    /// Scores texts; results are in input order. Internally texts are sorted by token count
+    /// and scored in batches of similar length, which keeps padding (wasted work) small.
+    pub fn score(&self, texts: &[&str]) -> Result<Vec<ToneScore>> {
+        let ids = self.encoder.encode(texts)?;
+        let lengths: Vec<usize> = ids.iter().map(Vec::len).collect();
+        let batches = batch::length_sorted_batches(&lengths, self.batch_size);
+        let mut results = Vec::with_capacity(batches.len());
+        for members in &batches {
+            let seqs: Vec<&[i64]> = members.iter().map(|&i| ids[i].as_slice()).collect();
+            let (input, mask) = pad_batch(&seqs, self.encoder.pad_id());
+            let probs = self.classifier.logits(&input, &mask)?.softmax(-1, Kind::Float);
+            let k = self.labels.num_classes();
+            let flat: Vec<f32> = Vec::try_from(probs.contiguous().view(-1)).context("reading model output")?;
+            results.push(flat.chunks(k).map(|row| self.labels.score(row)).collect());
+        }
+        Ok(batch::restore_order(texts.len(), &batches, results))
     }
 }
-pub struct ToneScore { pub label: ToneLabel, pub score: f32, pub p_negative: f32, pub p_neutral: Option<f32>, pub p_positive: f32 }
-impl ToneModel {
-    pub fn load(dir: &Path, _threads: usize) -> anyhow::Result<ToneModel> { anyhow::bail!("no tone model at {} yet", dir.display()) }
-    pub fn name(&self) -> &str { "" }
-    pub fn score(&self, _texts: &[&str]) -> anyhow::Result<Vec<ToneScore>> { Ok(Vec::new()) }
+
+/// Where the default model lives: `$QUOTESTANCE_TONE_MODEL` if set, else `./models/tone` if it
+/// exists, else `<folder of the executable>/../../models/tone` (i.e. the repository's
+/// `models/tone` when run from `target/release/`).
+pub fn default_model_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("QUOTESTANCE_TONE_MODEL").filter(|v| !v.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let local = PathBuf::from("models/tone");
+    if local.is_dir() {
+        return local;
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|p| p.join("../../models/tone")))
+        .unwrap_or(local)
 }
-pub fn default_model_dir() -> PathBuf { PathBuf::from("models/tone") }
