@@ -154,13 +154,14 @@ fn output_is_the_same_with_one_or_two_threads() {
 fn spreadsheet_formulas_are_neutralised() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("evil.jsonl");
-    let record = serde_json::json!({"id": "=1+1", "text": "\"=HYPERLINK(\\\"http://x\\\")\" Sergey Lavrov said."});
+    let record = serde_json::json!({"id": "=1+1", "text": "\"=SUM(A1:A9) is what they want,\" Sergey Lavrov said. \"@once,\" he added."});
     std::fs::write(&path, format!("{record}\n")).unwrap();
     let out = stdout(&run(&[path.to_str().unwrap()]));
     let row = &rows(&out)[0];
     assert_eq!(&row[0], "'=1+1");
-    assert!(row[5].starts_with("'=HYPERLINK"), "{:?}", &row[5]);
+    assert_eq!(&row[5], "'=SUM(A1:A9) is what they want,");
     assert_eq!(&row[2], "Sergey Lavrov");
+    assert_eq!(&rows(&out)[1][5], "'@once,");
 }
 
 #[test]
