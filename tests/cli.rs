@@ -150,6 +150,24 @@ fn output_is_the_same_with_one_or_two_threads() {
     assert_eq!(a, b);
 }
 
+/// With the tone model too (assembled by `make test` before the tests run).
+#[test]
+fn tone_columns_are_the_same_with_one_or_two_threads() {
+    if !root().join("models/tone/config.json").exists() {
+        eprintln!("skipped: models/tone not assembled (run `make models`)");
+        return;
+    }
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = Command::new(BIN).current_dir(root()).args(["run", "--quiet", "--all-quotes", "--threads", threads, "data/articles"]).output().unwrap();
+        outputs.push(stdout(&out));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let tones = column(&outputs[0], "tone");
+    assert_eq!(tones.len(), 46);
+    assert!(tones.iter().all(|t| ["negative", "neutral", "positive"].contains(&t.as_str())));
+}
+
 #[test]
 fn spreadsheet_formulas_are_neutralised() {
     let dir = tempfile::tempdir().unwrap();
