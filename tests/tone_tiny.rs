@@ -337,3 +337,9 @@ fn assembled_adapters_reproduce_the_training_network_and_checksums_guard_the_fil
     let err = format!("{:#}", assemble(encoder.path(), weights.path(), &model_dir).unwrap_err());
     assert!(err.contains("encoder"), "{err}");
 }
+
+#[test]
+fn tone_model_can_move_to_another_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<ToneModel>();
+}

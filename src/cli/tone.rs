@@ -132,7 +132,7 @@ pub struct TrainToneArgs {
     #[arg(long, default_value_t = 0.1)]
     lora_dropout: f64,
     /// Weight of the squared error between p_pos − p_neg and mean rating / 4.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 3.0)]
     score_weight: f64,
     #[arg(long, default_value_t = 0.1)]
     dev_fraction: f64,

@@ -134,9 +134,9 @@ pub fn pad_batch(seqs: &[&[i64]], pad_id: i64) -> (Tensor, Tensor) {
     let mut mask = Vec::with_capacity(seqs.len() * width);
     for s in seqs {
         ids.extend_from_slice(s);
-        ids.extend(std::iter::repeat(pad_id).take(width - s.len()));
-        mask.extend(std::iter::repeat(1i64).take(s.len()));
-        mask.extend(std::iter::repeat(0i64).take(width - s.len()));
+        ids.extend(std::iter::repeat_n(pad_id, width - s.len()));
+        mask.extend(std::iter::repeat_n(1i64, s.len()));
+        mask.extend(std::iter::repeat_n(0i64, width - s.len()));
     }
     let shape = [seqs.len() as i64, width as i64];
     (Tensor::from_slice(&ids).view(shape), Tensor::from_slice(&mask).view(shape).to_kind(Kind::Int64))

@@ -86,6 +86,13 @@ struct Example {
     mean: f32,
 }
 
+/// The trainable tensors after the best epoch so far.
+struct Kept {
+    dev_r: f64,
+    epoch: usize,
+    tensors: Vec<(String, Tensor)>,
+}
+
 /// Trains and writes `adapters.safetensors` + `manifest.json` into `paths.out_dir`.
 pub fn train(paths: &TrainPaths, opts: &TrainOptions) -> Result<TrainRecord> {
     let started = Instant::now();
@@ -126,7 +133,7 @@ pub fn train(paths: &TrainPaths, opts: &TrainOptions) -> Result<TrainRecord> {
     let warmup = ((total_steps as f64 * opts.warmup_fraction) as usize).max(1);
     let mut step = 0usize;
     let mut epochs = Vec::new();
-    let mut best: Option<(f64, usize, Vec<(String, Tensor)>)> = None;
+    let mut best: Option<Kept> = None;
 
     for epoch in 1..=opts.epochs {
         let epoch_start = Instant::now();
@@ -168,13 +175,13 @@ pub fn train(paths: &TrainPaths, opts: &TrainOptions) -> Result<TrainRecord> {
             seconds: epoch_start.elapsed().as_secs_f64(),
         };
         eprintln!("train-tone: epoch {epoch}: train loss {:.4}, dev {dev} ({:.0} s)", record.train_loss, record.seconds);
-        if best.as_ref().map_or(true, |(r, _, _)| dev.pearson_r > *r) {
-            best = Some((dev.pearson_r, epoch, model.export(&vs)));
+        if best.as_ref().is_none_or(|b| dev.pearson_r > b.dev_r) {
+            best = Some(Kept { dev_r: dev.pearson_r, epoch, tensors: model.export(&vs) });
         }
         epochs.push(record);
     }
 
-    let (_, kept_epoch, tensors) = best.context("no epoch was run")?;
+    let Kept { epoch: kept_epoch, tensors, .. } = best.context("no epoch was run")?;
     std::fs::create_dir_all(&paths.out_dir).with_context(|| format!("cannot create {}", paths.out_dir.display()))?;
     let weights_path = paths.out_dir.join(WEIGHTS_FILE);
     write_weights(&weights_path, &tensors)?;
