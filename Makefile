@@ -96,7 +96,7 @@ eval: build
 	  $(BIN) eval --gold $(SHARED)/polnear-dev/gold.csv --pred out/polnear-quotes.csv; fi
 
 # Speed: text stages with 1 and 2 threads over >= 5,000 articles; tone where the model is built.
-bench: build
+bench: build models $(VADER_DIR)/.stamp
 	ARTICLES=$(SHARED)/polnear-dev/articles scripts/bench.sh $(BIN)
 
 clean:
