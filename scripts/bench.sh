@@ -5,7 +5,7 @@
 set -euo pipefail
 BIN=${1:-target/release/quotestance}
 ARTICLES=${ARTICLES:-../shared/polnear-dev/articles}
-REPEAT=${REPEAT:-60}
+REPEAT=${REPEAT:-300}
 NYT=${NYT:-.cache/vader/nytEditorialSnippets_GroundTruth.txt}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
