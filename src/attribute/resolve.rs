@@ -1,0 +1,157 @@
+//! Resolving a mention to a speaker: names through the article's entities, `he` / `she` to the
+//! most salient person of that gender, role phrases to the one person holding a fitting role.
+
+use super::lexicon;
+use super::mentions::{Mention, MentionKind, RolePhrase};
+use super::tokens::TokenKind;
+use super::{Attribution, Attributor, Method, Speaker};
+use crate::clean::Role;
+use crate::roster::Gender;
+
+impl Attributor<'_> {
+    /// Turns a mention into an attribution with the given cue, resolving pronouns and roles.
+    pub(super) fn resolved(&mut self, m: usize, cue: &str, confidence: f32) -> Option<Attribution> {
+        let mention = self.found.mentions[m].clone();
+        let words = self.mention_text(&mention);
+        let (speaker, method, confidence) = match &mention.kind {
+            MentionKind::Name(e) => {
+                let entity = &mut self.found.entities[*e];
+                let org_like = !entity.person && lexicon::is_org_word(&entity.surname);
+                if org_like {
+                    (Speaker::Org(words.clone()), Method::Name, confidence)
+                } else {
+                    entity.person = true;
+                    (Speaker::Entity(*e), Method::Name, confidence)
+                }
+            }
+            MentionKind::Org => (Speaker::Org(strip_article(&words)), Method::Name, confidence * 0.9),
+            MentionKind::Pronoun(gender) => {
+                let (e, distance) = self.resolve_pronoun(mention.first, *gender)?;
+                let penalty = 0.05 * distance as f32;
+                (Speaker::Entity(e), Method::Pronoun, (0.85 - penalty).max(0.5))
+            }
+            MentionKind::Role(role) => {
+                // `the Russian envoy to the UN, Vassily Nebenzia,`: the name that follows.
+                if let Some(named) = self.name_in_apposition(&mention) {
+                    return self.resolved(named, cue, confidence);
+                }
+                if !role.definite {
+                    return None;
+                }
+                (Speaker::Entity(self.resolve_role(mention.first, role)?), Method::Role, 0.8)
+            }
+        };
+        Some(Attribution { speaker: Some(speaker), cue: cue.to_string(), mention: words, method, confidence })
+    }
+
+    /// A name set off by a comma right after a role phrase, a few words on at most.
+    pub(super) fn name_in_apposition(&self, role: &Mention) -> Option<usize> {
+        let sentence = self.sentence_tokens(role.sentence);
+        let comma = (role.last + 1..sentence.end.min(role.last + 6)).find(|&j| self.tokens[j].kind != TokenKind::Word)?;
+        if !self.tokens[comma].is_punct(self.text, ',') {
+            return None;
+        }
+        let m = self.mention_starting_at.get(comma + 1).copied().flatten()?;
+        let named = &self.found.mentions[m];
+        matches!(named.kind, MentionKind::Name(e) if self.found.entities[e].person && !named.possessive).then_some(m)
+    }
+
+    /// Resolves `he` / `she` at token `at`: the sentences before it (and the start of its own),
+    /// nearest first, within two paragraphs; in each, speakers first, then the subject, then
+    /// other named people. Returns the entity and how many sentences back it was found.
+    pub(super) fn resolve_pronoun(&self, at: usize, gender: Gender) -> Option<(usize, usize)> {
+        let s0 = self.tokens[at].sentence;
+        let p0 = self.sentences[s0].paragraph;
+        let fits = |e: usize| {
+            let entity = &self.found.entities[e];
+            entity.person && entity.gender.is_none_or(|g| g == gender)
+        };
+        for (distance, s) in (0..=s0).rev().enumerate() {
+            let sentence = self.sentences[s];
+            if sentence.paragraph + 2 < p0 {
+                break;
+            }
+            if self.paragraphs[sentence.paragraph].role != Role::Body {
+                continue;
+            }
+            let before = |m: &Mention| m.sentence == s && (s != s0 || m.last < at);
+            if let Some(&e) = self.speakers_by_sentence[s].iter().rev().find(|&&e| fits(e)) {
+                return Some((e, distance));
+            }
+            let mentions: Vec<&Mention> = self.found.mentions.iter().filter(|m| before(m)).collect();
+            // The subject: the first mention that is no possessive.
+            if let Some(subject) = mentions.iter().find(|m| !m.possessive && !matches!(m.kind, MentionKind::Org)) {
+                if let Some(e) = self.entity_of(subject) {
+                    if fits(e) {
+                        return Some((e, distance));
+                    }
+                }
+            }
+            for m in mentions.iter().rev() {
+                if let MentionKind::Name(e) = m.kind {
+                    if fits(e) {
+                        return Some((e, distance));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The entity a mention stands for, where it is a name (pronouns and roles are not chased
+    /// further here: the subject of an earlier sentence resolved through them was already a
+    /// speaker and so found first).
+    pub(super) fn entity_of(&self, m: &Mention) -> Option<usize> {
+        match m.kind {
+            MentionKind::Name(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Resolves a definite role phrase at token `at`: the one person before it (within six
+    /// paragraphs) whose roles fit (`the diplomat` fits an ambassador; `the minister` does not
+    /// fit a deputy minister), with no conflicting gender. Two different people fitting is no
+    /// answer.
+    pub(super) fn resolve_role(&self, at: usize, role: &RolePhrase) -> Option<usize> {
+        let p0 = self.sentences[self.tokens[at].sentence].paragraph;
+        let mut found = None;
+        for m in self.found.mentions.iter().rev() {
+            if m.last >= at {
+                continue;
+            }
+            if self.sentences[m.sentence].paragraph + 6 < p0 {
+                break;
+            }
+            let MentionKind::Name(e) = m.kind else { continue };
+            let entity = &self.found.entities[e];
+            if !entity.person || (role.gender.is_some() && entity.gender.is_some() && role.gender != entity.gender) {
+                continue;
+            }
+            // `the Russian diplomat` is not the Turkish minister (unknown nationality fits).
+            if let Some(n) = &role.nationality {
+                let known: Vec<&String> = entity.roles.iter().filter(|r| lexicon::is_nationality(r)).collect();
+                if !known.is_empty() && !known.contains(&n) {
+                    continue;
+                }
+            }
+            let is_deputy = entity.roles.iter().any(|r| r == "deputy" || r == "vice");
+            if is_deputy && !role.deputy && matches!(role.head.as_str(), "minister" | "secretary" | "director" | "chief" | "head" | "president") {
+                continue;
+            }
+            if entity.roles.iter().any(|r| lexicon::role_implies(r, &role.head)) {
+                found = match found {
+                    None => Some(e),
+                    Some(first) if first == e => Some(first),
+                    // Two different people fit (`Lavrov … Turkish Foreign Minister Mevlut
+                    // Cavusoglu … the minister said`): too unsure to name either.
+                    Some(_) => return None,
+                };
+            }
+        }
+        found
+    }
+}
+
+fn strip_article(words: &str) -> String {
+    words.strip_prefix("the ").or_else(|| words.strip_prefix("The ")).unwrap_or(words).to_string()
+}
