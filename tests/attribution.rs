@@ -70,6 +70,9 @@ fn joint_statement_is_not_lavrovs() {
     assert_eq!((r.speaker_id.as_deref(), r.method), (None, "joint"));
     let lavrov: Vec<&str> = rows.iter().filter(|r| r.speaker_id.as_deref() == Some("lavrov")).map(|r| r.method).collect();
     assert_eq!(lavrov, vec!["headline", "name", "according_to", "role"]);
+    // `will continue to make … contribution to maintaining … by pursuing "…"`: neither the
+    // auxiliary-like `continue` nor the gerund is the cue; `pledged` is.
+    assert_eq!(row(&rows, "responsible, pragmatic").cue, "pledged");
     assert_eq!(rows[0].published.as_deref(), Some("2021-08-23"));
 }
 

@@ -256,13 +256,22 @@ impl<'a> Attributor<'a> {
         if matches!(self.token_text(k), "went" | "goes" | "go" | "going") {
             return self.tokens.get(k + 1).is_some_and(|n| n.text(self.text) == "on") && self.tokens.get(k + 2).is_some_and(|n| matches!(n.text(self.text), "about" | "to" | "," | ":"));
         }
+        // `Caddell continued:` or `…," he continued.` is speech; `will continue to make` is not.
+        if matches!(self.token_text(k), "continue" | "continued" | "continues") {
+            return self.tokens.get(k + 1).is_none_or(|n| n.sentence != t.sentence || n.kind != TokenKind::Word);
+        }
         if !lexicon::is_reporting_verb(self.token_text(k)) {
             return false;
         }
-        // `of state`, `the reports`: a noun after a determiner or preposition.
+        // `of state`, `the reports`: a noun after a determiner or preposition; `to maintaining`,
+        // `by repeating`: a gerund after a preposition.
         let word = self.token_text(k);
-        let inflected = word.ends_with("ed") || word.ends_with("ing") || matches!(word, "said" | "told" | "wrote" | "spoke");
-        !(k > 0 && !inflected && lexicon::is_determiner(self.lower(k - 1)))
+        let previous = if k > 0 && self.tokens[k - 1].sentence == t.sentence { self.lower(k - 1) } else { "" };
+        if word.ends_with("ing") {
+            return !(lexicon::is_determiner(previous) || matches!(previous, "to" | "about" | "after" | "before" | "without"));
+        }
+        let inflected = word.ends_with("ed") || matches!(word, "said" | "told" | "wrote" | "spoke");
+        inflected || !lexicon::is_determiner(previous)
     }
 
     fn sentence_tokens(&self, s: usize) -> std::ops::Range<usize> {
