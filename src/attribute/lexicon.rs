@@ -67,8 +67,9 @@ static REPORTING: LazyLock<HashSet<String>> = LazyLock::new(|| {
 });
 
 /// Whether a lower-case word is a form of a reporting verb (`said`, `tells`, `adding`).
+/// `regarding` is a preposition.
 pub fn is_reporting_verb(lower: &str) -> bool {
-    REPORTING.contains(lower)
+    REPORTING.contains(lower) && lower != "regarding"
 }
 
 /// Whether a lower-case word is a determiner or preposition (after one, `state` or `reports`
