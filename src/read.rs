@@ -1,7 +1,8 @@
 //! Stage 1: read article dumps.
 //!
 //! Inputs are files or folders (recursed, sorted by path): `.txt` (one article), `.jsonl` /
-//! `.ndjson` (one JSON object a line: `id`, `text`, optional `title`, `date`, `url`), `.csv`
+//! `.ndjson` / `.json` (one JSON object a line: `id`, `text`, optional `title`, `date`, `url`; or
+//! one JSON array of such objects), `.csv`
 //! (a header with `text` and preferably `id`), each optionally gzip-compressed (`.gz`), and `-`
 //! for JSON Lines on standard input. Articles stream out one at a time, in input order, so a
 //! dump larger than memory can be processed; a bad file or line becomes an [`InputError`] in the
@@ -259,6 +260,14 @@ fn read_json_lines(name: &str, mut reader: Box<dyn BufRead + Send>, emit: &mut d
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
+        // A `.json` file may hold one array of records rather than one record a line.
+        if bytes.trim_ascii_start().starts_with(b"[") && !bytes.trim_ascii_end().ends_with(b"}") {
+            let mut rest = bytes.to_vec();
+            if let Err(e) = reader.read_to_end(&mut rest) {
+                return emit(Err(file_error(name, None, format!("cannot read: {e}"))));
+            }
+            return read_json_array(name, line_no, &rest, emit);
+        }
         emit(parse_json_line(name, line_no, bytes));
     }
     if line_no == 0 {
@@ -266,10 +275,47 @@ fn read_json_lines(name: &str, mut reader: Box<dyn BufRead + Send>, emit: &mut d
     }
 }
 
+/// A JSON array of records starting at line `first_line`; a bad record is reported with the
+/// line it starts on, and the others go on.
+fn read_json_array(name: &str, first_line: u64, bytes: &[u8], emit: &mut dyn FnMut(ReadResult)) {
+    let values: Vec<serde_json::Value> = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return emit(Err(file_error(name, Some(first_line + e.line() as u64 - 1), format!("malformed JSON array: {e}")))),
+    };
+    // Line of each record: count newlines up to each top-level `{` (records are objects).
+    let mut starts = Vec::with_capacity(values.len());
+    let (mut depth, mut line, mut in_string, mut escaped) = (0i32, first_line, false, false);
+    for &b in bytes {
+        match b {
+            b'\n' => line += 1,
+            b'"' if !escaped => in_string = !in_string,
+            b'{' | b'[' if !in_string => {
+                if depth == 1 {
+                    starts.push(line);
+                }
+                depth += 1;
+            }
+            b'}' | b']' if !in_string => depth -= 1,
+            _ => {}
+        }
+        escaped = b == b'\\' && !escaped;
+    }
+    for (i, value) in values.into_iter().enumerate() {
+        let line = starts.get(i).copied().unwrap_or(first_line);
+        emit(serde_json::from_value::<JsonRecord>(value)
+            .map_err(|e| file_error(name, Some(line), format!("malformed record: {e}")))
+            .and_then(|record| article_from_json(name, line, record)));
+    }
+}
+
 fn parse_json_line(name: &str, line_no: u64, bytes: &[u8]) -> ReadResult {
     let line = std::str::from_utf8(bytes).map_err(|_| file_error(name, Some(line_no), "invalid UTF-8"))?;
     let record: JsonRecord = serde_json::from_str(line)
         .map_err(|e| file_error(name, Some(line_no), format!("malformed JSON: {e}")))?;
+    article_from_json(name, line_no, record)
+}
+
+fn article_from_json(name: &str, line_no: u64, record: JsonRecord) -> ReadResult {
     let text = record.text.ok_or_else(|| file_error(name, Some(line_no), "no \"text\" field"))?;
     if text.trim().is_empty() {
         return Err(file_error(name, Some(line_no), "empty \"text\""));
@@ -387,6 +433,17 @@ mod tests {
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("malformed JSON"));
         assert_eq!(out[2].as_ref().unwrap().id, "d.jsonl:4");
+    }
+
+    #[test]
+    fn json_array_files_are_read_too() {
+        let data = b"[\n  {\"id\": \"a\", \"text\": \"One {brace}.\"},\n  {\"id\": \"b\"},\n  {\"id\": \"c\", \"text\": \"Three.\"}\n]\n";
+        let out = read_bytes("dump.json", data);
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[0].as_ref().unwrap().id, "a");
+        let err = out[1].as_ref().unwrap_err();
+        assert_eq!((err.line, err.message.as_str()), (Some(3), "no \"text\" field"));
+        assert_eq!(out[2].as_ref().unwrap().source, "dump.json:4");
     }
 
     #[test]
