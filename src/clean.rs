@@ -36,7 +36,9 @@ const FURNITURE_PREFIXES: &[&str] = &[
     "think your pals", "share this", "image:", "photo:", "photograph:", "picture:",
     "click here", "get the latest", "for the latest", "published:", "updated:", "updated at",
     "copyright", "©", "all rights reserved", "watch:", "listen:", "newsletter", "[video",
-    "(video", "video:", "followed unfollow", "all news", "language", "date ",
+    "(video", "video:", "followed unfollow", "all news", "language", "date ", "editor's note",
+    "editor’s note", "tags:", "share on ", "share this", "sign in", "log in", "leave a comment",
+    "we use cookies", "this website uses cookies", "print this", "email this", "follow us on",
 ];
 
 /// A line that is exactly one of these headings opens a block of teasers that runs to the next
