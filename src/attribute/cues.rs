@@ -1,14 +1,26 @@
 //! Finding the cue of a quote: the reporting verb or phrase and the mention it points to,
 //! after the quote, before it, in `according to X`, behind a colon, or in the sentence or
 //! paragraph before (continuations).
+//!
+//! Each rule answers `None` when it does not apply, `Found::Speaker` when it names the speaker,
+//! and `Found::Unknown` when it finds a cue whose speaker cannot be named (`a source told TASS`,
+//! `the ministry said`, `she said` with no woman in sight): the quote then stays unattributed
+//! and no later rule may hand it to an earlier speaker.
 
 use super::lexicon;
 use super::mentions::{Mention, MentionKind};
 use super::tokens::TokenKind;
-use super::{Attribution, Attributor, Method, Speaker};
+use super::{Attribution, Attributor, Found, Method, Speaker};
 use crate::clean::Role;
 use crate::quote::Quote;
 use crate::roster::Gender;
+
+/// Nouns for words said, whose possessor is the speaker (`Blinken's claim that "…"`).
+const SPEECH_NOUNS: &[&str] = &[
+    "claim", "claims", "words", "remark", "remarks", "statement", "statements", "comment", "comments", "assertion",
+    "warning", "accusation", "accusations", "allegation", "allegations", "promise", "pledge", "argument", "suggestion",
+    "insistence", "description", "characterization", "view", "assessment", "description", "demand", "demands",
+];
 
 impl Attributor<'_> {
     /// Whether the quote's words end open (`…,”`, `…?”`, `…,’”`) so that a cue may follow.
@@ -20,18 +32,19 @@ impl Attributor<'_> {
 
     /// Rule 1: a cue after the closing mark: `…,” she mentioned`, `…,” White House press
     /// secretary Josh Earnest said`, `…," said Donna Brazile`, `…” ― Sonya Herridge`, or, after
-    /// a quote that does not end open, a sentence-final `…, Warren said.`
-    pub(super) fn cue_after(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
+    /// a quote that does not end open, a sentence-final `…, Warren said.`; also a short next
+    /// sentence that only says who spoke (`"Yes." Lavrov said.`, `…?” Graham asked.`).
+    pub(super) fn cue_after(&mut self, q: &Quote, s: usize) -> Option<Found> {
         let mut end = self.sentence_tokens(s).end;
         let mut k = self.token_at_or_after(q.close);
+        let mut open = self.ends_open(q);
         if k >= end {
-            // `…?” Graham asked.` is split after the question mark: look into the next sentence.
-            let asks = matches!(self.text[q.start..q.end].trim_end().chars().next_back(), Some('?' | '!'));
             let next = s + 1;
-            if !asks || next >= self.sentences.len() || self.sentences[next].paragraph != self.sentences[s].paragraph {
+            if next >= self.sentences.len() || self.sentences[next].paragraph != self.sentences[s].paragraph || !self.is_bare_attribution(next) {
                 return None;
             }
             end = self.sentence_tokens(next).end;
+            open = true;
         }
         if k >= end {
             return None;
@@ -47,9 +60,8 @@ impl Attributor<'_> {
             // `…” ― Sonya Herridge`: a name and nothing else.
             let m = self.mention_starting_at[k]?;
             let rest_is_end = (self.found.mentions[m].last + 1..end).all(|j| self.tokens[j].kind == TokenKind::Punct);
-            return if rest_is_end { self.resolved(m, "—", 0.9) } else { None };
+            return rest_is_end.then(|| Found::from(self.resolved(m, "—", 0.9)));
         }
-        let open = self.ends_open(q);
         // `…,” she advised the Zvezda channel`: a name or pronoun, then any verb in -ed / -s.
         if open {
             if let Some(m) = self.mention_starting_at[k] {
@@ -58,7 +70,7 @@ impl Attributor<'_> {
                     let lower = self.lower(verb);
                     let loose = lower.ends_with("ed") || (lower.ends_with('s') && !lower.ends_with("ss"));
                     if self.is_reporting_verb_at(verb) || (loose && !lexicon::is_non_verb(lower)) {
-                        return self.resolved_subject(m, verb);
+                        return Some(self.speaker_of_verb(m, verb));
                     }
                 }
             }
@@ -69,10 +81,20 @@ impl Attributor<'_> {
         // `…," said MSNBC host Chris Matthews`: the verb first (a finite one: `, adding that`
         // opens a clause instead).
         if self.skip_gap(k, end) == v && !self.lower(v).ends_with("ing") {
-            let m = self.mention_after(v + 1, end)?;
-            return if open { self.resolved(m, self.token_text(v), 0.95) } else { None };
+            if !open {
+                return None;
+            }
+            return Some(match self.mention_after(v + 1, end) {
+                Some(m) => Found::from(self.resolved(m, self.token_text(v), 0.95)),
+                None => Found::Unknown,
+            });
         }
-        let m = self.subject_of(v, k)?;
+        let Some(m) = self.subject_of(v, k) else {
+            // `…," a diplomatic source told TASS` / `…," the ministry said`: a cue, no name.
+            // (`…”, adding that …` belongs to the clause before the quote.)
+            let finite = !self.lower(v).ends_with("ing");
+            return (open && finite && v <= k + 6).then_some(Found::Unknown);
+        };
         let first = self.found.mentions[m].first;
         if first < k {
             return None;
@@ -84,18 +106,45 @@ impl Attributor<'_> {
         let closes_sentence = first > 0
             && self.tokens[first - 1].is_punct(self.text, ',')
             && (v + 1..end).all(|j| self.tokens[j].kind == TokenKind::Punct || self.is_gap_token(j));
-        if (open && descriptor_only) || closes_sentence {
-            return self.resolved_subject(m, v);
+        ((open && descriptor_only) || closes_sentence).then(|| self.speaker_of_verb(m, v))
+    }
+
+    /// A sentence that only says who spoke: a mention, a reporting verb, nothing much after
+    /// (`Lavrov said.`, `Graham asked.`, `said the minister.`).
+    fn is_bare_attribution(&self, s: usize) -> bool {
+        let range = self.sentence_tokens(s);
+        let words = range.clone().filter(|&j| self.tokens[j].kind == TokenKind::Word).count();
+        if words == 0 || words > 8 || range.clone().any(|j| self.tokens[j].kind == TokenKind::Mark) {
+            return false;
         }
-        None
+        let Some(v) = range.clone().find(|&j| self.is_reporting_verb_at(j)) else { return false };
+        self.subject_of(v, range.start).is_some() || self.mention_after(v + 1, range.end).is_some()
+    }
+
+    /// The speaker named with the reporting verb at `v` whose subject is mention `m`, or
+    /// `Unknown` when that subject cannot be resolved or the verb is passive without an agent
+    /// (`Lavrov was asked`).
+    fn speaker_of_verb(&mut self, m: usize, v: usize) -> Found {
+        match self.passive_agent(v) {
+            Some(Some(agent)) => Found::from(self.resolved(agent, self.token_text(v), 0.9)),
+            Some(None) => Found::Unknown,
+            None => Found::from(self.resolved_subject(m, v)),
+        }
     }
 
     /// The first person-like mention (name, pronoun or role phrase) that starts within a few
     /// words after token `k`, past descriptor words only (`said MSNBC host Chris Matthews`,
-    /// `according to conservative talk radio host Rush Limbaugh`).
+    /// `according to conservative talk radio host Rush Limbaugh`, `said the Rev. Peter
+    /// Wherry`); function words end the descriptor (`said a source close to Lavrov` names
+    /// nobody).
     pub(super) fn mention_after(&self, k: usize, end: usize) -> Option<usize> {
         let limit = end.min(k + 7);
         let person = |m: &Mention| !matches!(m.kind, MentionKind::Org);
+        let descriptor_word = |j: usize| {
+            let t = self.tokens[j];
+            let lower = self.lower(j);
+            (t.kind == TokenKind::Word && (lower == "the" || !lexicon::is_non_verb(lower))) || t.is_punct(self.text, '/') || t.is_punct(self.text, '-')
+        };
         let mut org = None;
         for j in k..limit {
             if let Some(m) = self.mention_starting_at[j].filter(|&m| !self.found.mentions[m].possessive) {
@@ -107,46 +156,90 @@ impl Attributor<'_> {
                     org.get_or_insert(m);
                 }
             }
-            let t = self.tokens[j];
-            // Descriptor words, and the `/` of `9/11 widow Terry Strada`.
-            if !(t.kind == TokenKind::Word || t.is_punct(self.text, '/') || t.is_punct(self.text, '-')) {
-                break;
+            if !descriptor_word(j) {
+                return org;
             }
         }
         // A descriptor that starts the name mention itself (`host Chris Matthews`).
-        let described = self.found.mentions.iter().position(|m| m.first > k && m.first < limit && person(m) && !m.possessive && (k..m.first).all(|j| self.tokens[j].kind == TokenKind::Word));
+        let described = self.found.mentions.iter().position(|m| m.first > k && m.first < limit && person(m) && !m.possessive && (k..m.first).all(descriptor_word));
         described.or(org)
     }
 
-    /// Rule 2: the last reporting verb (or `according to`) before the quote in its sentence.
-    /// A verb in a relative clause with no named subject (`anybody who complains`) is passed
-    /// over; any other verb whose subject is unknown (`the statement said`) ends the search.
-    pub(super) fn cue_before(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
+    /// The first token of the clause holding token `at` in sentence `s`: after a `;` or a
+    /// `, but` / `, while` … that opens a clause with a subject of its own (`Lavrov said …, but
+    /// Blinken hit back: "…"`).
+    fn clause_start(&self, s: usize, at: usize) -> usize {
+        let range = self.sentence_tokens(s);
+        for j in (range.start..at.min(range.end)).rev() {
+            let t = self.tokens[j];
+            if t.in_quote {
+                continue;
+            }
+            let conjunction = t.kind == TokenKind::Word && matches!(self.lower(j), "but" | "while" | "whereas" | "although" | "though" | "yet");
+            let boundary = t.is_punct(self.text, ';') || (conjunction && j > range.start && self.tokens[j - 1].is_punct(self.text, ','));
+            if boundary {
+                // Only a clause that names someone of its own starts afresh.
+                let names_someone = self.found.mentions.iter().any(|m| m.first > j && m.last < at && m.sentence == s && !m.possessive);
+                if names_someone {
+                    return j + 1;
+                }
+            }
+        }
+        range.start
+    }
+
+    /// Rule 2: the last reporting verb (or `according to`, or a possessive speech noun such as
+    /// `Blinken's claim that`) before the quote in its clause. A verb in a relative clause with
+    /// no named subject (`anybody who complains`) or a word that may be a noun (`tweets`) is
+    /// passed over; `said` and the like with an unknown subject make the speaker unknown.
+    pub(super) fn cue_before(&mut self, q: &Quote, s: usize) -> Option<Found> {
         let range = self.sentence_tokens(s);
         let open = self.token_at_or_after(q.open);
-        for v in (range.start..open.min(range.end)).rev() {
+        let from = self.clause_start(s, open);
+        for v in (from..open.min(range.end)).rev() {
             let t = self.tokens[v];
             if t.in_quote || t.kind != TokenKind::Word {
                 continue;
             }
             if let Some(found) = self.according_to(v, range.end) {
-                return found;
+                return Some(Found::from(found));
+            }
+            if SPEECH_NOUNS.contains(&self.lower(v)) && v > from && self.speech_noun_holds(v, open) {
+                if let Some(m) = self.mention_ending_at[v - 1].filter(|&m| self.found.mentions[m].possessive) {
+                    return Some(Found::from(self.resolved(m, self.token_text(v), 0.85)));
+                }
             }
             if !self.is_reporting_verb_at(v) {
                 continue;
             }
-            if let Some(m) = self.subject_of(v, range.start) {
-                return self.resolved_subject(m, v);
+            if let Some(m) = self.subject_of(v, from) {
+                return Some(self.speaker_of_verb(m, v));
             }
-            // No subject: in a relative clause (`anybody who complains`) or a word that may be a
-            // noun (`tweets`), look further back; after `said` and the like, stop.
-            let before = (range.start..v).rev().find(|&j| !self.is_gap_token(j) || matches!(self.lower(j), "who" | "that" | "which"));
+            let before = (from..v).rev().find(|&j| !self.is_gap_token(j) || matches!(self.lower(j), "who" | "that" | "which"));
             let relative = before.is_some_and(|j| matches!(self.lower(j), "who" | "that" | "which"));
-            if !relative && lexicon::is_unambiguous_verb(self.lower(v)) {
-                return None;
+            if !relative && (lexicon::is_unambiguous_verb(self.lower(v)) || self.passive_agent(v).is_some()) {
+                return Some(Found::Unknown);
             }
         }
         None
+    }
+
+    /// Whether the quote at token `open` belongs to the speech noun at `noun`: it follows
+    /// `claim that …`, or `statement about` / `words:` with no other verb in between
+    /// (`Trump's statement about "X" is "true"`: the second quote is not Trump's).
+    fn speech_noun_holds(&self, noun: usize, open: usize) -> bool {
+        if self.lower(noun + 1) == "that" {
+            return true;
+        }
+        !(noun + 1..open).any(|j| !self.tokens[j].in_quote && matches!(self.lower(j), "is" | "was" | "are" | "were" | "be" | "been" | "has" | "had"))
+    }
+
+    /// `Asked whether "the door is still open," he said yes.`: a quoted question put to the
+    /// speaker is not the speaker's.
+    pub(super) fn is_question_put(&self, q: &Quote, s: usize) -> bool {
+        let open = self.token_at_or_after(q.open);
+        let from = self.sentence_tokens(s).start;
+        (from..open).rev().take(6).any(|j| self.lower(j) == "asked" && j + 1 < open && matches!(self.lower(j + 1), "whether" | "if" | "about" | "what" | "why" | "how" | "when"))
     }
 
     /// `according to X`, `according to her`, `in his words` ending at token `k` (the `to` or
@@ -193,7 +286,7 @@ impl Attributor<'_> {
 
     /// Rule 3: `according to X` after the quote in its sentence, or in the next sentence of the
     /// paragraph when that sentence quotes nobody itself.
-    pub(super) fn according_to_after(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
+    pub(super) fn according_to_after(&mut self, q: &Quote, s: usize) -> Option<Found> {
         let start = self.token_at_or_after(q.close);
         let mut range = start..self.sentence_tokens(s).end;
         let next = s + 1;
@@ -206,22 +299,28 @@ impl Attributor<'_> {
                 return None;
             }
             if let Some(found) = self.according_to(k, range.end) {
-                return found;
+                return Some(Found::from(found));
             }
         }
         None
     }
 
     /// Rule 4: `President Obama is rolling out a new message: "It's about me."`: a colon right
-    /// before the quote gives the quote to the subject of the clause.
-    pub(super) fn colon_intro(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
+    /// before the quote gives the quote to the subject of its clause (none named: unknown).
+    pub(super) fn colon_intro(&mut self, q: &Quote, s: usize) -> Option<Found> {
         let open = self.token_at_or_after(q.open);
         let range = self.sentence_tokens(s);
         if open == range.start || !self.tokens[open - 1].is_punct(self.text, ':') {
             return None;
         }
-        let m = self.clause_subject(s, range.start, open)?;
-        self.resolved(m, ":", 0.75)
+        let from = self.clause_start(s, open);
+        let Some(m) = self.clause_subject(s, from, open) else { return Some(Found::Unknown) };
+        // `Lavrov was asked: "…"`: the question is not his.
+        let passive = (self.found.mentions[m].last + 1..open).any(|j| matches!(self.lower(j), "asked" | "told") && j > 0 && matches!(self.lower(j - 1), "was" | "were" | "is" | "are" | "been" | "being"));
+        if passive {
+            return Some(Found::Unknown);
+        }
+        Some(Found::from(self.resolved(m, ":", 0.75)))
     }
 
     /// Whether, between two offsets, a sentence has someone other than `speaker` as the subject
@@ -233,7 +332,7 @@ impl Attributor<'_> {
             if self.tokens[v].sentence == from_sentence || !self.is_reporting_verb_at(v) {
                 return false;
             }
-            let Some(m) = self.subject_of(v, self.sentence_tokens(self.tokens[v].sentence).start) else { return false };
+            let Some(m) = self.subject_of(v, self.sentence_tokens(self.tokens[v].sentence).start) else { return true };
             match (&self.found.mentions[m].kind, speaker) {
                 (MentionKind::Name(e), Speaker::Entity(s)) => e != s,
                 (MentionKind::Pronoun(_), _) => false,
@@ -243,27 +342,35 @@ impl Attributor<'_> {
     }
 
     /// The speaker of the last cue in the running paragraph before the quote's paragraph: the
-    /// last attributed quote there, or the subject of its last reporting verb that has one, or
-    /// the subject of a closing `Sanders made the following comment:`.
+    /// last attributed quote there, or the subject of its last reporting verb, or the subject of
+    /// a closing `Sanders made the following comment:`. An unknown speaker there is no speaker.
     pub(super) fn last_speaker_before_paragraph(&mut self, quotes: &[Quote], index: usize, earlier: &[Attribution]) -> Option<Speaker> {
         let para = quotes[index].paragraph;
         let prev_para = (0..para).rev().find(|&p| self.paragraphs[p].role == Role::Body)?;
         let (prev_start, prev_end) = (self.paragraphs[prev_para].start, self.paragraphs[prev_para].end);
         let last_quote = (0..index).rev().find(|&j| quotes[j].paragraph == prev_para);
         let (first_tok, end_tok) = (self.token_at_or_after(prev_start), self.token_at_or_after(prev_end));
-        let verbs: Vec<usize> = (first_tok..end_tok).rev().filter(|&k| self.is_reporting_verb_at(k)).collect();
-        let quote_after_verb = match (last_quote, verbs.first()) {
-            (Some(j), Some(&v)) => quotes[j].open > self.tokens[v].start,
+        let last_verb = (first_tok..end_tok).rev().find(|&k| self.is_reporting_verb_at(k));
+        let quote_after_verb = match (last_quote, last_verb) {
+            (Some(j), Some(v)) => quotes[j].open > self.tokens[v].start,
             (Some(_), None) => true,
             _ => false,
         };
         if quote_after_verb {
-            let j = last_quote?;
-            return earlier[j].speaker.clone();
+            return earlier[last_quote?].speaker.clone();
         }
-        for &v in verbs.iter().take(3) {
+        // The last reporting verb with a subject; a noun-like form without one (`comments`,
+        // `the following comment:`) is passed over, `said` and the like without one end it.
+        let verbs = (first_tok..end_tok).rev().filter(|&k| self.is_reporting_verb_at(k)).take(3);
+        for v in verbs {
             if let Some(m) = self.subject_of(v, self.sentence_tokens(self.tokens[v].sentence).start) {
-                return self.resolved(m, "", 0.7).and_then(|a| a.speaker);
+                return match self.speaker_of_verb(m, v) {
+                    Found::Speaker(a) => a.speaker,
+                    Found::Unknown => None,
+                };
+            }
+            if lexicon::is_unambiguous_verb(self.lower(v)) || self.passive_agent(v).is_some() {
+                return None;
             }
         }
         if self.text[prev_start..prev_end].ends_with(':') && end_tok > first_tok {
@@ -274,8 +381,9 @@ impl Attributor<'_> {
         None
     }
 
-    /// Rule 7: a quote that is a sentence of its own, with no cue, right after a sentence of the
-    /// same paragraph whose reporting verb has a subject (`…, Schiff said. "The other factor …"`).
+    /// Rule 5b: a quote that is a sentence of its own, with no cue, right after a sentence of
+    /// the same paragraph whose reporting verb has a subject (`…, Schiff said. "The other factor
+    /// …"`).
     pub(super) fn previous_sentence_speaker(&mut self, q: &Quote, s: usize) -> Option<Attribution> {
         let range = self.sentence_tokens(s);
         let opens_sentence = self.token_at_or_after(q.open) == range.start;
@@ -285,8 +393,9 @@ impl Attributor<'_> {
         let prev = self.sentence_tokens(s - 1);
         let v = prev.clone().rev().find(|&k| self.is_reporting_verb_at(k))?;
         let m = self.subject_of(v, prev.start)?;
-        let mut a = self.resolved(m, "", 0.7)?;
+        let Found::Speaker(mut a) = self.speaker_of_verb(m, v) else { return None };
         a.method = Method::Continuation;
+        a.confidence = 0.7;
         a.cue.clear();
         a.mention.clear();
         Some(a)

@@ -143,9 +143,11 @@ impl Mentions {
             // `Mr. King`: after an honorific, even a title word is the name.
             let after_honorific = k > 0 && k + 1 == words.len() && matches!(words[k - 1].trim_end_matches('.'), "Mr" | "Mrs" | "Ms" | "Miss" | "Dr" | "Prof");
             let descriptive = lexicon::title(w).is_some() || lexicon::role_noun(&w.to_lowercase()).is_some();
+            // `Injecting Clinton`: a sentence-initial participle is no given name.
+            let participle = k == 0 && w.ends_with("ing") && lexicon::given_name(w).is_none();
             after_honorific
                 || NAME_SUFFIXES.contains(&w)
-                || (!lexicon::is_org_word(w) && !descriptive && (!lexicon::is_not_name(w) || after_given))
+                || (!lexicon::is_org_word(w) && !descriptive && !participle && (!lexicon::is_not_name(w) || after_given))
         };
         let mut name_from = words.len();
         while name_from > 0 && name_like(name_from - 1) {
@@ -155,10 +157,17 @@ impl Mentions {
         while name_words.last().is_some_and(|w| NAME_SUFFIXES.contains(w)) && name_words.len() > 1 {
             name_words.pop();
         }
-        let followed_by_org_noun = tokens.get(end).is_some_and(|t| t.sentence == sentence && lexicon::is_org_noun(&t.text(text).to_lowercase()));
+        // `Magyar Nemzet newspaper` is a paper; `Trump’s statement` is still Trump.
+        let followed_by_org_noun = !possessive && tokens.get(end).is_some_and(|t| t.sentence == sentence && lexicon::is_org_noun(&t.text(text).to_lowercase()));
         let has_name = !name_words.is_empty() && name_words.iter().any(|w| w.chars().next().is_some_and(char::is_uppercase));
-        if !has_name || followed_by_org_noun {
-            let meaningful = words.iter().any(|w| !lexicon::is_not_name(w));
+        // `the Commission on Presidential Debates`, `Bank of America`: the rest of an
+        // organisation's name.
+        let continues_org = start >= 2
+            && matches!(tokens[start - 1].text(text), "of" | "on" | "for")
+            && self.mentions.last().is_some_and(|m| m.last == start - 2 && m.kind == MentionKind::Org);
+        if !has_name || followed_by_org_noun || continues_org {
+            // A title alone (`Secretary` of `Secretary of State John Kerry`) names nobody.
+            let meaningful = words.iter().any(|w| !lexicon::is_not_name(w) && lexicon::title(w).is_none());
             if meaningful {
                 let first = if start > 0 && tokens[start - 1].sentence == sentence && tokens[start - 1].text(text).eq_ignore_ascii_case("the") { start - 1 } else { start };
                 self.mentions.push(Mention { first, last: end - 1, kind: MentionKind::Org, possessive, sentence });

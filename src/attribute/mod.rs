@@ -108,6 +108,22 @@ impl Attribution {
     }
 }
 
+/// What a cue rule found for a quote (a rule that does not apply answers `None` instead).
+pub(crate) enum Found {
+    /// The speaker, and how it was found.
+    Speaker(Attribution),
+    /// A cue whose speaker cannot be named (`a source told TASS`, `the ministry said`, an
+    /// unresolvable `she said`): the quote stays unattributed, and no continuation rule may
+    /// hand it to an earlier speaker.
+    Unknown,
+}
+
+impl From<Option<Attribution>> for Found {
+    fn from(a: Option<Attribution>) -> Found {
+        a.map_or(Found::Unknown, Found::Speaker)
+    }
+}
+
 /// A speaker in final form for output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpeakerName {
@@ -142,6 +158,8 @@ pub struct Attributor<'a> {
     mention_starting_at: Vec<Option<usize>>,
     /// Speakers found so far, by sentence (for salience).
     speakers_by_sentence: Vec<Vec<usize>>,
+    /// For each sentence, the range of its mentions (mentions come in text order).
+    mention_ranges: Vec<std::ops::Range<usize>>,
 }
 
 impl<'a> Attributor<'a> {
@@ -168,7 +186,17 @@ impl<'a> Attributor<'a> {
             }
             mention_starting_at[mention.first].get_or_insert(m);
         }
+        let mut mention_ranges = vec![0..0; sentences.len()];
+        for (m, mention) in found.mentions.iter().enumerate() {
+            let range = &mut mention_ranges[mention.sentence];
+            if range.end == 0 {
+                *range = m..m + 1;
+            } else {
+                range.end = m + 1;
+            }
+        }
         Attributor {
+            mention_ranges,
             text,
             lower_text,
             paragraphs,
@@ -194,6 +222,8 @@ impl<'a> Attributor<'a> {
                 Role::Body => self.body(quotes, i, &out),
             };
             if let Some(Speaker::Entity(e)) = &attribution.speaker {
+                // Whoever speaks is a person (a bare `Nuland` was not known to be one).
+                self.found.entities[*e].person = true;
                 if let Some(s) = self.sentence_at(q.end.saturating_sub(1)) {
                     self.speakers_by_sentence[s].push(*e);
                 }
@@ -283,6 +313,11 @@ impl<'a> Attributor<'a> {
         self.tokens.partition_point(|t| t.start < at)
     }
 
+    /// The mentions of sentence `s`.
+    fn mentions_in(&self, s: usize) -> &[Mention] {
+        &self.found.mentions[self.mention_ranges[s].clone()]
+    }
+
     fn mention_text(&self, m: &Mention) -> String {
         self.text[self.tokens[m.first].start..self.tokens[m.last].end].split_whitespace().collect::<Vec<_>>().join(" ")
     }
@@ -292,23 +327,25 @@ impl<'a> Attributor<'a> {
         let (Some(s_open), Some(s_close)) = (self.sentence_at(q.open), self.sentence_at(q.end.saturating_sub(1).max(q.start))) else {
             return Attribution::none(Method::None);
         };
-        if let Some(a) = self.cue_after(&q, s_close) {
-            return a;
+        // Rules 1 to 4: a cue of the quote's own.
+        let found = self
+            .cue_after(&q, s_close)
+            .or_else(|| self.is_question_put(&q, s_open).then_some(Found::Unknown))
+            .or_else(|| self.cue_before(&q, s_open))
+            .or_else(|| self.according_to_after(&q, s_close))
+            .or_else(|| self.colon_intro(&q, s_open));
+        match found {
+            Some(Found::Speaker(a)) => return a,
+            Some(Found::Unknown) => return Attribution::none(Method::None),
+            None => {}
         }
-        if let Some(a) = self.cue_before(&q, s_open) {
-            return a;
-        }
-        if let Some(a) = self.according_to_after(&q, s_close) {
-            return a;
-        }
-        if let Some(a) = self.colon_intro(&q, s_open) {
-            return a;
-        }
-        // An earlier quote of the same paragraph, with nobody else named in between.
+        // Rule 5: an earlier quote of the same paragraph, with nobody else made to speak in
+        // between; or the speaker of the sentence before.
+        let continuation = |speaker: Speaker, confidence: f32| Attribution { speaker: Some(speaker), cue: String::new(), mention: String::new(), method: Method::Continuation, confidence };
         if let Some(prev) = (0..index).rev().find(|&j| quotes[j].paragraph == q.paragraph) {
             if let Some(speaker) = earlier[prev].speaker.clone() {
                 if !self.other_subject_between(quotes[prev].close, q.open, &speaker) {
-                    return Attribution { speaker: Some(speaker), cue: String::new(), mention: String::new(), method: Method::Continuation, confidence: 0.8 };
+                    return continuation(speaker, 0.8);
                 }
             }
         }
@@ -318,11 +355,10 @@ impl<'a> Attributor<'a> {
         if (0..index).any(|j| quotes[j].paragraph == q.paragraph) {
             return Attribution::none(Method::None);
         }
-        // A paragraph that opens with the quote continues the previous paragraph's speaker.
-        let para_start = self.paragraphs[q.paragraph].start;
-        if q.open == para_start || q.continued {
+        // Rule 6: a paragraph that opens with the quote continues the previous paragraph's speaker.
+        if q.open == self.paragraphs[q.paragraph].start || q.continued {
             if let Some(speaker) = self.last_speaker_before_paragraph(quotes, index, earlier) {
-                return Attribution { speaker: Some(speaker), cue: String::new(), mention: String::new(), method: Method::Continuation, confidence: 0.75 };
+                return continuation(speaker, 0.75);
             }
         }
         Attribution::none(Method::None)

@@ -15,12 +15,11 @@ impl Attributor<'_> {
         let words = self.mention_text(&mention);
         let (speaker, method, confidence) = match &mention.kind {
             MentionKind::Name(e) => {
-                let entity = &mut self.found.entities[*e];
+                let entity = &self.found.entities[*e];
                 let org_like = !entity.person && lexicon::is_org_word(&entity.surname);
                 if org_like {
                     (Speaker::Org(words.clone()), Method::Name, confidence)
                 } else {
-                    entity.person = true;
                     (Speaker::Entity(*e), Method::Name, confidence)
                 }
             }
@@ -57,16 +56,14 @@ impl Attributor<'_> {
     }
 
     /// Resolves `he` / `she` at token `at`: the sentences before it (and the start of its own),
-    /// nearest first, within two paragraphs; in each, speakers first, then the subject, then
-    /// other named people. Returns the entity and how many sentences back it was found.
+    /// nearest first, within two paragraphs and eight sentences; in each, speakers first, then
+    /// the subject, then other named people. A subject that may be a person of unknown gender
+    /// (`Nuland, who visited Moscow, spoke …`) makes the pronoun ambiguous: no answer. Returns
+    /// the entity and how many sentences back it was found.
     pub(super) fn resolve_pronoun(&self, at: usize, gender: Gender) -> Option<(usize, usize)> {
         let s0 = self.tokens[at].sentence;
         let p0 = self.sentences[s0].paragraph;
-        let fits = |e: usize| {
-            let entity = &self.found.entities[e];
-            entity.person && entity.gender.is_none_or(|g| g == gender)
-        };
-        for (distance, s) in (0..=s0).rev().enumerate() {
+        for (distance, s) in (0..=s0).rev().enumerate().take(9) {
             let sentence = self.sentences[s];
             if sentence.paragraph + 2 < p0 {
                 break;
@@ -74,23 +71,37 @@ impl Attributor<'_> {
             if self.paragraphs[sentence.paragraph].role != Role::Body {
                 continue;
             }
-            let before = |m: &Mention| m.sentence == s && (s != s0 || m.last < at);
-            if let Some(&e) = self.speakers_by_sentence[s].iter().rev().find(|&&e| fits(e)) {
+            if let Some(e) = self.speakers_by_sentence[s].iter().rev().find_map(|&e| self.fitting(e, gender, None)) {
                 return Some((e, distance));
             }
-            let mentions: Vec<&Mention> = self.found.mentions.iter().filter(|m| before(m)).collect();
-            // The subject: the first mention that is no possessive.
-            if let Some(subject) = mentions.iter().find(|m| !m.possessive && !matches!(m.kind, MentionKind::Org)) {
-                if let Some(e) = self.entity_of(subject) {
-                    if fits(e) {
-                        return Some((e, distance));
+            let mentions: Vec<&Mention> = self.mentions_in(s).iter().filter(|m| s != s0 || m.last < at).collect();
+            // The subject: the first mention that names a person (or may), no possessive.
+            let subject = mentions.iter().find(|m| !m.possessive && match m.kind {
+                MentionKind::Name(e) => self.found.entities[e].person || self.may_be_person(m),
+                MentionKind::Org => false,
+                _ => true,
+            });
+            if let Some(subject) = subject {
+                match subject.kind {
+                    // A subject that may be a person of unknown gender is the best guess.
+                    MentionKind::Name(e) if !self.found.entities[e].person => return Some((e, distance)),
+                    MentionKind::Name(e) => {
+                        if let Some(e) = self.fitting(e, gender, Some(subject)) {
+                            return Some((e, distance));
+                        }
                     }
+                    // `However, he could not explain …`: the same `he`, said earlier; look there.
+                    MentionKind::Pronoun(g) if g == gender => continue,
+                    _ => {}
                 }
             }
-            for m in mentions.iter().rev() {
-                if let MentionKind::Name(e) = m.kind {
-                    if fits(e) {
-                        return Some((e, distance));
+            // Other people named there, non-possessive before possessive.
+            for possessive in [false, true] {
+                for m in mentions.iter().rev().filter(|m| m.possessive == possessive) {
+                    if let MentionKind::Name(e) = m.kind {
+                        if let Some(e) = self.fitting(e, gender, Some(m)) {
+                            return Some((e, distance));
+                        }
                     }
                 }
             }
@@ -98,15 +109,50 @@ impl Attributor<'_> {
         None
     }
 
-    /// The entity a mention stands for, where it is a name (pronouns and roles are not chased
-    /// further here: the subject of an earlier sentence resolved through them was already a
-    /// speaker and so found first).
-    pub(super) fn entity_of(&self, m: &Mention) -> Option<usize> {
-        match m.kind {
-            MentionKind::Name(e) => Some(e),
-            _ => None,
+    /// `e` if it is a person of a fitting gender; else, when the mention was a bare surname
+    /// linked to a person of the other gender, the one of that surname who fits (`Clinton said
+    /// … he said` in an article naming both Hillary and Bill Clinton).
+    fn fitting(&self, e: usize, gender: Gender, mention: Option<&Mention>) -> Option<usize> {
+        let fits = |x: usize| {
+            let entity = &self.found.entities[x];
+            entity.person && entity.gender.is_none_or(|g| g == gender)
+        };
+        if fits(e) {
+            return Some(e);
         }
+        let entity = &self.found.entities[e];
+        let bare = mention.is_some_and(|m| entity.given.as_ref().is_none_or(|given| !self.mention_text(m).contains(given.as_str())));
+        if !bare {
+            return None;
+        }
+        let surname = &entity.surname;
+        let namesakes: Vec<usize> = (0..self.found.entities.len()).filter(|&x| x != e && &self.found.entities[x].surname == surname && fits(x)).collect();
+        (namesakes.len() == 1).then(|| namesakes[0])
     }
+
+    /// A capitalised name not known as a person or an organisation that stands as the subject
+    /// of a verb: possibly a person (`Nuland, who …` / `Wines believes`), not `Conservative
+    /// economist` or `about US-Russia relations`.
+    fn may_be_person(&self, m: &Mention) -> bool {
+        let MentionKind::Name(e) = m.kind else { return false };
+        if lexicon::is_org_word(&self.found.entities[e].surname) {
+            return false;
+        }
+        let range = self.sentence_tokens(m.sentence);
+        if m.first > range.start && lexicon::is_non_verb(self.lower(m.first - 1)) {
+            return false;
+        }
+        let next = self.skip_gap(m.last + 1, range.end);
+        if next + 1 < range.end && self.tokens[next].is_punct(self.text, ',') {
+            return self.lower(next + 1) == "who";
+        }
+        if next >= range.end || self.tokens[next].kind != TokenKind::Word || self.tokens[next].is_capitalised(self.text) {
+            return false;
+        }
+        let word = self.lower(next);
+        self.is_reporting_verb_at(next) || word.ends_with("ed") || (word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("ns") && !word.ends_with("ts"))
+    }
+
 
     /// Resolves a definite role phrase at token `at`: the one person before it (within six
     /// paragraphs) whose roles fit (`the diplomat` fits an ambassador; `the minister` does not

@@ -21,7 +21,7 @@ impl Attributor<'_> {
             }
         }
         let non_finite = self.lower(v).ends_with("ing") || (v > from && self.lower(v - 1) == "to");
-        let mut k = if non_finite && self.lower(v - 1) == "to" { v - 1 } else { v };
+        let mut k = if non_finite && v > from && self.lower(v - 1) == "to" { v - 1 } else { v };
         while k > from {
             let j = k - 1;
             if let Some(m) = self.mention_ending_at[j] {
@@ -40,6 +40,12 @@ impl Attributor<'_> {
             } else if t.is_punct(self.text, ',') {
                 // Skip a comma-delimited time, adverb or prepositional phrase (`, 29 October,`,
                 // `, at a later press gaggle,`).
+                // `Blinken, who tweeted that …`: the relative pronoun's antecedent speaks.
+                if j > from && matches!(self.lower(j + 1), "who" | "which") {
+                    if let Some(m) = self.mention_ending_at[j - 1] {
+                        return (!self.found.mentions[m].possessive).then_some(m);
+                    }
+                }
                 let inner_start = (from..j).rev().take(16).find(|&p| self.tokens[p].is_punct(self.text, ','));
                 let Some(p) = inner_start else { break };
                 let phrase = p + 1..j;
@@ -125,5 +131,26 @@ impl Attributor<'_> {
             }
         }
         None
+    }
+
+    /// Whether the reporting verb at `v` is passive (`Lavrov was asked`, `was told by
+    /// Blinken`): `Some(agent)` with the mention after `by`, if any; `None` when active.
+    pub(super) fn passive_agent(&self, v: usize) -> Option<Option<usize>> {
+        let word = self.lower(v);
+        let participle = word.ends_with("ed") || matches!(word, "told" | "said" | "written" | "spoken" | "put");
+        if !participle || v == 0 {
+            return None;
+        }
+        // A form of `be` right before, past adverbs (`was repeatedly asked`).
+        let mut j = v - 1;
+        while j > 0 && matches!(self.lower(j), "also" | "repeatedly" | "again" | "reportedly" | "not" | "never" | "often" | "later" | "then") {
+            j -= 1;
+        }
+        if !matches!(self.lower(j), "was" | "were" | "is" | "are" | "been" | "being" | "be") {
+            return None;
+        }
+        let sentence = self.tokens[v].sentence;
+        let by = (v + 1..(v + 4).min(self.tokens.len())).take_while(|&k| self.tokens[k].sentence == sentence).find(|&k| self.lower(k) == "by");
+        Some(by.and_then(|b| self.mention_starting_at.get(b + 1).copied().flatten()))
     }
 }

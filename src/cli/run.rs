@@ -126,7 +126,14 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
                 }
                 Batch::Articles(chunk) => chunk,
             };
-            let rows = pool.install(|| chunk.par_iter().map(|a| analyze(a, &roster)).collect::<Vec<_>>());
+            let rows = pool.install(|| chunk.par_iter().map(|a| analyze_guarded(a, &roster)).collect::<Vec<_>>());
+            let rows: Vec<Vec<QuoteRow>> = rows
+                .into_iter()
+                .map(|r| r.unwrap_or_else(|e| {
+                    report(&e, &progress, &mut tally);
+                    Vec::new()
+                }))
+                .collect();
             tally.articles += chunk.len();
             tally.text_bytes += chunk.iter().map(|a| a.text.len()).sum::<usize>();
             let mut keep: Vec<QuoteRow> = Vec::new();
@@ -155,6 +162,15 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
         print_summary(&tally, started, args.output.as_deref(), model.as_ref().map(|m| m.name()));
     }
     Ok(if tally.input_errors > 0 { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+}
+
+/// Runs the text stages on one article; an internal error (a panic) skips that article with a
+/// message instead of ending the batch.
+fn analyze_guarded(article: &Article, roster: &Roster) -> Result<Vec<QuoteRow>, InputError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyze(article, roster))).map_err(|panic| {
+        let what = panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("unknown");
+        InputError { path: article.source.clone(), line: None, message: format!("internal error on article {:?} ({what}); please report it", article.id) }
+    })
 }
 
 /// What the reader thread sends: a chunk of articles, or an input it had to skip.
