@@ -1,6 +1,6 @@
 //! One article through the text stages: clean → split → quote → attribute, into CSV rows.
 
-use crate::attribute::{headline_speaker, ArticleSentence, Attribution, Attributor, Method};
+use crate::attribute::{ArticleSentence, Attribution, Attributor};
 use crate::clean::{self, Paragraph, Role};
 use crate::date;
 use crate::quote::{find_quotes, Quote};
@@ -22,11 +22,8 @@ pub fn analyze(article: &Article, roster: &Roster) -> Vec<QuoteRow> {
         .collect();
     let quotes = find_quotes(text, &paragraphs);
 
-    let mut rows = title_rows(article, roster, published.as_deref());
-    if quotes.is_empty() {
-        return rows;
-    }
     let mut attributor = Attributor::new(text, &paragraphs, &sentences, &quotes, roster);
+    let mut rows = title_rows(article, &attributor, published.as_deref());
     let attributions = attributor.attribute_all(&quotes);
     let char_offsets = char_offsets(text, quotes.iter().flat_map(|q| [q.start, q.end]));
     for (i, (q, a)) in quotes.iter().zip(&attributions).enumerate() {
@@ -41,40 +38,13 @@ pub fn analyze(article: &Article, roster: &Roster) -> Vec<QuoteRow> {
 
 /// Quotes in a separately given headline (JSON / CSV `title`): attributed by headline patterns
 /// only, and without offsets (they are not in the text).
-fn title_rows(article: &Article, roster: &Roster, published: Option<&str>) -> Vec<QuoteRow> {
+fn title_rows(article: &Article, attributor: &Attributor, published: Option<&str>) -> Vec<QuoteRow> {
     let Some(title) = article.title.as_deref() else { return Vec::new() };
     let paragraph = [Paragraph { start: 0, end: title.len(), role: Role::Headline }];
+    let attribution = attributor.headline_attribution(title);
     find_quotes(title, &paragraph)
         .iter()
-        .map(|q| {
-            let (speaker, speaker_id, cue, method, confidence) = match headline_speaker(title, roster) {
-                Some((name, official, cue)) => {
-                    let (name, id) = match official {
-                        Some(o) => (roster.officials[o].name.clone(), Some(roster.officials[o].id.clone())),
-                        None => (name, None),
-                    };
-                    (Some(name), id, cue, Method::Headline, Some(0.6))
-                }
-                None => (None, None, String::new(), Method::None, None),
-            };
-            QuoteRow {
-                article_id: article.id.clone(),
-                published: published.map(String::from),
-                mention: speaker.clone().unwrap_or_default(),
-                speaker,
-                speaker_id,
-                kind: QuoteKind::Partial,
-                quote: fold(&title[q.start..q.end]),
-                cue,
-                method: method.as_str(),
-                confidence,
-                context: fold(title),
-                start: None,
-                end: None,
-                source: source_of(article),
-                ..QuoteRow::default()
-            }
-        })
+        .map(|q| row(article, published, attributor, &attribution, fold(&title[q.start..q.end]), QuoteKind::Partial, fold(title), None))
         .collect()
 }
 

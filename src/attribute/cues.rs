@@ -176,7 +176,9 @@ impl Attributor<'_> {
                 continue;
             }
             let conjunction = t.kind == TokenKind::Word && matches!(self.lower(j), "but" | "while" | "whereas" | "although" | "though" | "yet");
-            let boundary = t.is_punct(self.text, ';') || (conjunction && j > range.start && self.tokens[j - 1].is_punct(self.text, ','));
+            // The comma may sit inside a closing quote: `called the talks "useful," but …`.
+            let comma_before = |k: usize| k > range.start && (self.tokens[k - 1].is_punct(self.text, ',') || (k > range.start + 1 && self.tokens[k - 1].kind == TokenKind::Mark && self.tokens[k - 2].is_punct(self.text, ',')));
+            let boundary = t.is_punct(self.text, ';') || (conjunction && comma_before(j));
             if boundary {
                 // Only a clause that names someone of its own starts afresh.
                 let names_someone = self.found.mentions.iter().any(|m| m.first > j && m.last < at && m.sentence == s && !m.possessive);

@@ -17,7 +17,7 @@ const REPORTING_VERBS: &str = "add note state assert claim argue explain insist 
     plead object protest threaten inform remind forecast propose recommend indicate signal imply hint specify \
     clarify elaborate opine posit reason speculate theorize tease mock taunt deride dismiss decry denounce \
     condemn lambaste lambast chide scold attack characterize characterise deem insist rip pledge \
-    reassure interject exhort implore beseech rate rule liken compare ";
+    reassure interject exhort implore beseech rate rule liken compare reject ";
 
 /// Reporting verbs that cannot be anything else: when their subject is unknown (`the statement
 /// said`), the speaker is unknown, and no earlier name may be taken instead.

@@ -22,8 +22,12 @@ pub struct Entity {
     pub gender: Option<Gender>,
     /// Lower-case role nouns and titles seen with the name (`minister`, `deputy`).
     pub roles: Vec<String>,
-    /// Index into the roster, for officials.
+    /// Index into the roster, for officials: set only where the text confirms the official
+    /// (a matching given name, or a title or role of theirs: `Foreign Minister Lavrov`), so that
+    /// a bare `Antonov` (the aircraft maker) or another `Lavrov` is nobody's official.
     pub roster: Option<usize>,
+    /// The text confirmed the roster match (see `roster`).
+    confirmed: bool,
     /// Evidence says this is a person (title, given name, role, roster, or being a speaker).
     pub person: bool,
 }
@@ -113,7 +117,33 @@ impl Mentions {
                 i += 1;
             }
         }
+        found.settle_officials(roster);
         found
+    }
+
+    /// Keeps the roster match of entities the text confirmed, with the official's gender and
+    /// roles; drops it from the others.
+    fn settle_officials(&mut self, roster: &Roster) {
+        for e in self.entities.iter_mut() {
+            let Some(o) = e.roster else { continue };
+            if !e.confirmed {
+                e.roster = None;
+                continue;
+            }
+            let official = &roster.officials[o];
+            e.person = true;
+            e.gender = official.gender.or(e.gender);
+            for word in official.roles.iter().flat_map(|r| r.split_whitespace()) {
+                if !e.roles.iter().any(|r| r == word) {
+                    e.roles.push(word.to_string());
+                }
+            }
+        }
+    }
+
+    /// Whether the article names roster official `o` in a way that confirms it.
+    pub fn confirms_official(&self, o: usize) -> bool {
+        self.entities.iter().any(|e| e.roster == Some(o))
     }
 
     /// Handles the capitalised run starting at token `start`; returns the index after it.
@@ -198,6 +228,11 @@ impl Mentions {
         let given_gender = if name_words.len() >= 2 { lexicon::given_name(name_words[0]) } else { None };
         let entity = self.link_entity(&name_words, roster);
         let e = &mut self.entities[entity];
+        // A title or role of the official's own confirms a bare surname (`Foreign Minister Lavrov`).
+        if let Some(o) = e.roster {
+            let official_roles = &roster.officials[o].roles;
+            e.confirmed |= roles.iter().any(|r| lexicon::role_noun(r).is_some() && official_roles.iter().any(|phrase| phrase.split_whitespace().any(|w| w == r)));
+        }
         e.gender = e.gender.or(gender).or(given_gender.flatten());
         for role in roles.iter() {
             if !e.roles.contains(role) {
@@ -308,6 +343,8 @@ impl Mentions {
                 && (official.is_none() || e.roster.is_none() || e.roster == official)
         });
         let full = name_words.join(" ");
+        // A given name of the official's own confirms the match.
+        let named_in_full = official.is_some() && given.is_some();
         match existing {
             Some(index) => {
                 let e = &mut self.entities[index];
@@ -315,23 +352,24 @@ impl Mentions {
                     e.given = given.map(String::from);
                     e.name = full;
                 }
-                e.roster = e.roster.or(official);
+                // A bare `Lavrov` after `Igor Lavrov` is Igor, not the minister.
+                let same_person = e.given.as_deref().is_none_or(|g| roster.lookup(&[g, surname]) == official);
+                if same_person {
+                    e.roster = e.roster.or(official);
+                    e.confirmed |= named_in_full;
+                }
                 index
             }
             None => {
-                let gender = official.and_then(|o| roster.officials[o].gender);
-                let mut roles = Vec::new();
-                if let Some(o) = official {
-                    roles.extend(roster.officials[o].roles.iter().flat_map(|r| r.split_whitespace().map(String::from)));
-                }
                 self.entities.push(Entity {
                     name: full,
                     surname: surname.to_string(),
                     given: given.map(String::from),
-                    gender,
-                    roles,
+                    gender: None,
+                    roles: Vec::new(),
                     roster: official,
-                    person: official.is_some(),
+                    confirmed: named_in_full,
+                    person: false,
                 });
                 self.entities.len() - 1
             }

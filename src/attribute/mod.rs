@@ -329,8 +329,9 @@ impl<'a> Attributor<'a> {
         };
         // Rules 1 to 4: a cue of the quote's own.
         let found = self
-            .cue_after(&q, s_close)
-            .or_else(|| self.is_question_put(&q, s_open).then_some(Found::Unknown))
+            .is_question_put(&q, s_open)
+            .then_some(Found::Unknown)
+            .or_else(|| self.cue_after(&q, s_close))
             .or_else(|| self.cue_before(&q, s_open))
             .or_else(|| self.according_to_after(&q, s_close))
             .or_else(|| self.colon_intro(&q, s_open));
@@ -389,9 +390,15 @@ impl<'a> Attributor<'a> {
 
     fn headline(&self, q: &Quote) -> Attribution {
         let p = self.paragraphs[q.paragraph];
-        match headline_speaker(&self.text[p.start..p.end], self.roster) {
+        self.headline_attribution(&self.text[p.start..p.end])
+    }
+
+    /// The speaker of the quotes in a headline, by headline patterns only. A bare surname in a
+    /// headline is a roster official only when the article confirms that official.
+    pub fn headline_attribution(&self, headline: &str) -> Attribution {
+        match headline_speaker(headline, self.roster) {
             Some((name, official, cue)) => Attribution {
-                speaker: Some(Speaker::Named(name.clone(), official)),
+                speaker: Some(Speaker::Named(name.clone(), official.filter(|&o| self.found.confirms_official(o)))),
                 cue,
                 mention: name,
                 method: Method::Headline,

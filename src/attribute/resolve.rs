@@ -146,6 +146,11 @@ impl Attributor<'_> {
         if next + 1 < range.end && self.tokens[next].is_punct(self.text, ',') {
             return self.lower(next + 1) == "who";
         }
+        // A name that opens its sentence is its subject (`Kuleba later flew to Brussels`),
+        // unless a role noun follows it (`Conservative economist …`).
+        if m.first == range.start && next < range.end && !self.tokens[next].is_capitalised(self.text) && lexicon::role_noun(self.lower(next)).is_none() {
+            return self.tokens[next].kind == TokenKind::Word && !lexicon::is_non_verb(self.lower(next));
+        }
         if next >= range.end || self.tokens[next].kind != TokenKind::Word || self.tokens[next].is_capitalised(self.text) {
             return false;
         }
@@ -167,6 +172,14 @@ impl Attributor<'_> {
             }
             if self.sentences[m.sentence].paragraph + 6 < p0 {
                 break;
+            }
+            // `a State Department spokeswoman said …` before `the spokeswoman added`: an unnamed
+            // holder of the role is nearer than any named one.
+            if let MentionKind::Role(other) = &m.kind {
+                if found.is_none() && !other.definite && m.first != at && lexicon::role_implies(&other.head, &role.head) && self.name_in_apposition(m).is_none() {
+                    return None;
+                }
+                continue;
             }
             let MentionKind::Name(e) = m.kind else { continue };
             let entity = &self.found.entities[e];
