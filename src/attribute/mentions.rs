@@ -194,7 +194,12 @@ impl Mentions {
         // organisation's name.
         let continues_org = start >= 2
             && matches!(tokens[start - 1].text(text), "of" | "on" | "for")
-            && self.mentions.last().is_some_and(|m| m.last == start - 2 && m.kind == MentionKind::Org);
+            && self.mentions.last().is_some_and(|m| m.last == start - 2 && m.kind == MentionKind::Org)
+            && {
+                // `Commission on …`, not `US Secretary of State Antony Blinken`.
+                let before = strip_possessive(tokens[start - 2].text(text)).0;
+                lexicon::is_org_word(before) && lexicon::title(before).is_none() && lexicon::given_name(words[name_from.min(words.len() - 1)]).is_none()
+            };
         if !has_name || followed_by_org_noun || continues_org {
             // A title alone (`Secretary` of `Secretary of State John Kerry`) names nobody.
             let meaningful = words.iter().any(|w| !lexicon::is_not_name(w) && lexicon::title(w).is_none());

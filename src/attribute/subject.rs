@@ -114,19 +114,22 @@ impl Attributor<'_> {
     /// `Vladimir Putin and Joe Biden`: two people joined by `and`, one of them mention `m`, both
     /// before token `v`. Returns the two mentions in text order.
     pub(super) fn coordinated(&self, m: usize, v: usize) -> Option<(usize, usize)> {
-        let person = |x: usize| matches!(self.found.mentions[x].kind, MentionKind::Name(e) if self.found.entities[e].person && !self.found.mentions[x].possessive);
+        // Both named, neither a possessive nor an organisation, at least one known as a person.
+        let named = |x: usize| matches!(self.found.mentions[x].kind, MentionKind::Name(e) if !self.found.mentions[x].possessive && !lexicon::is_org_word(&self.found.entities[e].surname));
+        let known = |x: usize| matches!(self.found.mentions[x].kind, MentionKind::Name(e) if self.found.entities[e].person);
+        let person = |x: usize| named(x);
         let mention = &self.found.mentions[m];
-        if !person(m) {
+        if !named(m) {
             return None;
         }
         if mention.first >= 2 && self.lower(mention.first - 1) == "and" {
-            if let Some(m1) = self.mention_ending_at[mention.first - 2].filter(|&x| person(x)) {
+            if let Some(m1) = self.mention_ending_at[mention.first - 2].filter(|&x| person(x) && (known(x) || known(m))) {
                 return Some((m1, m));
             }
         }
         let and = mention.last + 1;
         if and + 1 < v && self.lower(and) == "and" {
-            if let Some(m2) = self.mention_starting_at[and + 1].filter(|&x| person(x) && self.found.mentions[x].last < v) {
+            if let Some(m2) = self.mention_starting_at[and + 1].filter(|&x| person(x) && (known(x) || known(m)) && self.found.mentions[x].last < v) {
                 return Some((m, m2));
             }
         }
