@@ -27,18 +27,22 @@ pub struct Paragraph {
     pub role: Role,
 }
 
-/// Lines starting with one of these (case-insensitive) are furniture by themselves.
+/// Lines starting with one of these (case-insensitive) are furniture, whatever follows.
 const FURNITURE_PREFIXES: &[&str] = &[
-    "also on ", "also read", "read more", "read also", "more:", "related:", "related stories",
-    "related articles", "related coverage", "related content", "see also", "editor's choice",
-    "editor’s choice", "top content", "before you go", "explore more", "recommended",
-    "most read", "most popular", "trending", "advertisement", "subscribe", "sign up",
-    "think your pals", "share this", "image:", "photo:", "photograph:", "picture:",
-    "click here", "get the latest", "for the latest", "published:", "updated:", "updated at",
-    "copyright", "©", "all rights reserved", "watch:", "listen:", "newsletter", "[video",
-    "(video", "video:", "followed unfollow", "all news", "language", "date ", "editor's note",
-    "editor’s note", "tags:", "share on ", "share this", "sign in", "log in", "leave a comment",
-    "we use cookies", "this website uses cookies", "print this", "email this", "follow us on",
+    "also on ", "also read", "read more", "read also", "more:", "related:", "see also", "editor's choice",
+    "editor’s choice", "think your pals", "share this", "image:", "photo:", "photograph:", "picture:",
+    "click here", "published:", "updated:", "updated at", "©", "all rights reserved", "watch:", "listen:",
+    "[video", "(video", "video:", "followed unfollow", "editor's note", "editor’s note", "tags:", "share on ",
+    "we use cookies", "this website uses cookies", "follow us on",
+];
+
+/// Lines starting with one of these are furniture only when short and free of quote marks
+/// (`Language` is a menu item; `Language used by Blinken was "unacceptable," Lavrov said.` is not).
+const SHORT_FURNITURE_PREFIXES: &[&str] = &[
+    "related stories", "related articles", "related coverage", "related content", "top content", "before you go",
+    "explore more", "recommended", "most read", "most popular", "trending", "advertisement", "subscribe",
+    "sign up", "copyright", "newsletter", "all news", "language", "date ", "sign in", "log in",
+    "leave a comment", "print this", "email this", "get the latest", "for the latest",
 ];
 
 /// A line that is exactly one of these headings opens a block of teasers that runs to the next
@@ -111,15 +115,19 @@ fn join_hard_wrapped(text: &str, paragraphs: &mut Vec<Paragraph>) {
     *paragraphs = joined;
 }
 
-/// Running text: at least one full sentence ending in a period, or long enough to be prose.
+/// Running text: a line that ends a sentence (teaser headlines do not), or long prose.
 fn is_running_text(line: &str) -> bool {
     let words = line.split_whitespace().count();
     let ends_sentence = line.trim_end_matches(['"', '”', '’', '\'', ')']).ends_with(['.', '!', '?']);
-    (ends_sentence && words >= 12) || words >= 40
+    (ends_sentence && words >= 3) || words >= 40
 }
 
 fn is_furniture_line(line: &str, lower: &str) -> bool {
     if FURNITURE_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    let short = line.split_whitespace().count() <= 16 && !line.contains(['"', '“', '”', '«', '‘']);
+    if short && SHORT_FURNITURE_PREFIXES.iter().any(|p| lower.starts_with(p)) {
         return true;
     }
     if lower.starts_with("follow ") && line.split_whitespace().count() <= 12 {
@@ -184,8 +192,11 @@ fn looks_like_headline(line: &str) -> bool {
     }
     let bare = line.trim_end_matches(['"', '”', '’', '\'', ')']);
     let ends_with_period = bare.ends_with('.') && !bare.ends_with("..");
-    let capitalised = words.iter().filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase)).count();
-    !ends_with_period || capitalised * 2 >= words.len()
+    // A title ending in a period must be in title case (`Obama Sees 'Personal Insult' if …`),
+    // or it is a sentence (`Maria Zakharova said: "…"`). Short words (of, the, if) do not count.
+    let long: Vec<&&str> = words.iter().filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4).collect();
+    let capitalised = long.iter().filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase)).count();
+    !ends_with_period || capitalised * 10 >= long.len() * 7
 }
 
 #[cfg(test)]
@@ -217,6 +228,15 @@ mod tests {
         let r = roles(text);
         assert_eq!(r[0].0, Role::Body);
         assert!(r[1..].iter().all(|(role, _)| *role == Role::Furniture), "{r:?}");
+    }
+
+    #[test]
+    fn menu_words_starting_real_sentences_are_not_furniture() {
+        let text = "Lavrov speaks on Ukraine\n\nLanguage used by Blinken was \"unacceptable and rude,\" Sergey Lavrov told reporters on Monday.\n\nRelated:\n\nBlinken visits Kyiv\n\n\"We are ready,\" Lavrov said.";
+        let r = roles(text);
+        assert_eq!(r[1].0, Role::Body);
+        assert_eq!((r[2].0, r[3].0), (Role::Furniture, Role::Furniture));
+        assert_eq!(r[4].0, Role::Body, "a sentence ends the teaser block");
     }
 
     #[test]

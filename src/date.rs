@@ -1,6 +1,7 @@
 //! The publication date of an article, as an ISO 8601 string.
 //!
-//! Sources, first found wins: the input's own `date` field; a date in the page header (the lines
+//! Sources, first found wins: the input's own `date` field (ISO, `27 July 2021`, a Unix time,
+//! `27.07.2021`, `07/27/2021`; a field that is no date gives none); a date in the page header (the lines
 //! before the running text, e.g. `date 2021-07-27`, `Mon 23rd August 2021`) or in the dateline
 //! that opens the first paragraph (`WASHINGTON, November 2. /TASS/`, `MOSCOW (Sputnik - 23rd
 //! August, 2021)`); a `YYYY-MM-DD` in the file name. Dates inside the running text are events,
@@ -24,6 +25,39 @@ static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 static DATELINE_MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Z][A-Z .'-]+,\s+(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s+([0-3]?\d)\b").unwrap()
 });
+
+static NUMERIC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*([0-3]?\d)([./])([01]?\d)[./]((?:19|20)\d\d)\b|^\s*([01]?\d)/([0-3]?\d)/((?:19|20)\d\d)\b").unwrap());
+
+/// Parses a date given by the input (`date` field): the forms of [`parse_date`], a Unix time in
+/// seconds (`1627344000`), `27.07.2021` (day first) or `07/27/2021` (month first).
+pub fn parse_given_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    if let Ok(seconds) = s.parse::<i64>() {
+        return (seconds > 100_000_000).then(|| civil_from_days(seconds.div_euclid(86_400)));
+    }
+    if let Some(c) = NUMERIC.captures(s) {
+        return match (c.get(1), c.get(5)) {
+            (Some(day), _) if &c[2] == "." => valid(&c[4], c[3].parse().ok()?, day.as_str()),
+            (_, Some(month)) => valid(&c[7], month.as_str().parse().ok()?, &c[6]),
+            _ => None,
+        };
+    }
+    parse_date(s)
+}
+
+/// The date `days` after 1970-01-01, as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
+fn civil_from_days(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
 
 /// Parses a date written in one of the common forms into `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Option<String> {
@@ -50,18 +84,29 @@ fn month_number(digits: &str) -> Option<u32> {
 
 fn valid(year: &str, month: u32, day: &str) -> Option<String> {
     let day: u32 = day.parse().ok()?;
-    ((1..=12).contains(&month) && (1..=31).contains(&day)).then(|| format!("{year}-{month:02}-{day:02}"))
+    let y: u32 = year.parse().ok()?;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days_in_month).contains(&day).then(|| format!("{year}-{month:02}-{day:02}"))
 }
 
 /// Finds the publication date of an article (see the module docs for the order of sources).
 pub fn published(given: Option<&str>, text: &str, paragraphs: &[Paragraph], file_name: &str) -> Option<String> {
+    // A date the input gives wins; one that cannot be read as a date gives none.
     if let Some(given) = given {
-        return Some(parse_date(given).unwrap_or_else(|| given.trim().to_string()));
+        return parse_given_date(given);
     }
-    // Header: every line before the first paragraph of running text.
+    // Header: every line before the first paragraph of running text, the headline excepted
+    // (`Lavrov to visit Geneva on 12 January 2022` names an event).
     let first_body = paragraphs.iter().position(|p| p.role == Role::Body && text[p.start..p.end].split_whitespace().count() >= 12);
     let header_end = first_body.unwrap_or(paragraphs.len().min(6));
-    for p in &paragraphs[..header_end] {
+    for p in paragraphs[..header_end].iter().filter(|p| p.role != Role::Headline) {
         if let Some(date) = parse_date(&text[p.start..p.end]) {
             return Some(date);
         }
@@ -112,6 +157,17 @@ mod tests {
     }
 
     #[test]
+    fn given_dates_in_other_forms() {
+        assert_eq!(parse_given_date("1627344000").as_deref(), Some("2021-07-27"));
+        assert_eq!(parse_given_date("07/27/2021").as_deref(), Some("2021-07-27"));
+        assert_eq!(parse_given_date("27.07.2021").as_deref(), Some("2021-07-27"));
+        assert_eq!(parse_given_date("2021-07-27T10:00:00Z").as_deref(), Some("2021-07-27"));
+        assert_eq!(parse_given_date("2024-02-29").as_deref(), Some("2024-02-29"));
+        assert_eq!(parse_given_date("2021-02-31"), None);
+        assert_eq!(parse_given_date("last Tuesday"), None);
+    }
+
+    #[test]
     fn dates_from_the_seed_headers() {
         assert_eq!(date_of(" date 2021-07-27 .\n.\nLanguage\n\nMoscow hopes US ‘serious’ in seeking dialogue\n").as_deref(), Some("2021-07-27"));
         let tass = "All news\n\nRussia, US establish steady dialogue, envoy says\n\nWASHINGTON, November 2. /TASS/. Russia and the US have managed to establish a steady dialogue along the lines of Security Councils, Anatoly Antonov said.";
@@ -124,5 +180,7 @@ mod tests {
         assert_eq!(date_of(text), None);
         assert_eq!(published(None, text, &layout(text, false), "nyt_2016-09-19_obama.txt").as_deref(), Some("2016-09-19"));
         assert_eq!(published(Some("27 July 2021"), text, &[], "").as_deref(), Some("2021-07-27"));
+        let headline = "Lavrov to visit Geneva on 12 January 2022\n\nThe Russian foreign minister will hold talks with his US counterpart in Geneva next week, the ministry said.";
+        assert_eq!(date_of(headline), None);
     }
 }

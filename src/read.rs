@@ -118,7 +118,7 @@ pub fn expand_inputs(args: &[PathBuf]) -> (Vec<InputFile>, Vec<InputError>) {
                 None => errors.push(InputError {
                     path: arg.display().to_string(),
                     line: None,
-                    message: "unknown file type (expected .txt, .jsonl, .ndjson, .csv, optionally .gz)".into(),
+                    message: "unknown file type (expected .txt, .jsonl, .ndjson, .json, .csv, optionally .gz)".into(),
                 }),
             },
             Err(err) => errors.push(InputError { path: arg.display().to_string(), line: None, message: err.to_string() }),
@@ -216,6 +216,8 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
     Ok(normalise_newlines(text))
 }
 
+/// Line endings of `.txt` files become `\n`, as when Python reads a text file, so that
+/// offsets match `open(path, encoding="utf-8-sig").read()`.
 fn normalise_newlines(text: &str) -> String {
     if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
@@ -245,14 +247,14 @@ fn json_scalar(value: serde_json::Value) -> Option<String> {
 fn read_json_lines(name: &str, mut reader: Box<dyn BufRead + Send>, emit: &mut dyn FnMut(ReadResult)) {
     let mut buf = Vec::new();
     let mut line_no = 0u64;
+    let mut seen_record = false;
     loop {
         buf.clear();
         match reader.read_until(b'\n', &mut buf) {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
-                emit(Err(file_error(name, Some(line_no + 1), format!("cannot read: {e}"))));
-                break;
+                return emit(Err(file_error(name, Some(line_no + 1), format!("cannot read: {e}"))));
             }
         }
         line_no += 1;
@@ -260,8 +262,12 @@ fn read_json_lines(name: &str, mut reader: Box<dyn BufRead + Send>, emit: &mut d
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        // A `.json` file may hold one array of records rather than one record a line.
-        if bytes.trim_ascii_start().starts_with(b"[") && !bytes.trim_ascii_end().ends_with(b"}") {
+        // A `.json` file may hold one array of records (or one pretty-printed record) rather
+        // than one record a line: told by its first line.
+        let first_record = !seen_record;
+        seen_record = true;
+        let opens_document = bytes.trim_ascii_start().starts_with(b"[") || (bytes.trim_ascii() == b"{");
+        if first_record && opens_document {
             let mut rest = bytes.to_vec();
             if let Err(e) = reader.read_to_end(&mut rest) {
                 return emit(Err(file_error(name, None, format!("cannot read: {e}"))));
@@ -279,8 +285,10 @@ fn read_json_lines(name: &str, mut reader: Box<dyn BufRead + Send>, emit: &mut d
 /// line it starts on, and the others go on.
 fn read_json_array(name: &str, first_line: u64, bytes: &[u8], emit: &mut dyn FnMut(ReadResult)) {
     let values: Vec<serde_json::Value> = match serde_json::from_slice(bytes) {
-        Ok(v) => v,
-        Err(e) => return emit(Err(file_error(name, Some(first_line + e.line() as u64 - 1), format!("malformed JSON array: {e}")))),
+        Ok(serde_json::Value::Array(values)) => values,
+        Ok(single @ serde_json::Value::Object(_)) => vec![single],
+        Ok(_) => return emit(Err(file_error(name, Some(first_line), "expected JSON objects with a \"text\" field"))),
+        Err(e) => return emit(Err(file_error(name, Some(first_line + e.line() as u64 - 1), format!("malformed JSON: {e}")))),
     };
     // Line of each record: count newlines up to each top-level `{` (records are objects).
     let mut starts = Vec::with_capacity(values.len());
@@ -323,7 +331,8 @@ fn article_from_json(name: &str, line_no: u64, record: JsonRecord) -> ReadResult
     let id = record.id.and_then(json_scalar).unwrap_or_else(|| format!("{}:{line_no}", base_name(name)));
     Ok(Article {
         id,
-        text: normalise_newlines(&text),
+        // Kept as given: offsets then match `json.loads(line)["text"]`.
+        text,
         title: record.title.filter(|t| !t.trim().is_empty()),
         date: record.date.and_then(json_scalar).filter(|d| !d.trim().is_empty()),
         url: record.url.filter(|u| !u.trim().is_empty()),
@@ -368,7 +377,7 @@ fn read_csv(name: &str, reader: Box<dyn BufRead + Send>, emit: &mut dyn FnMut(Re
         };
         emit(Ok(Article {
             id: field(id_col).unwrap_or_else(|| format!("{}:{line}", base_name(name))),
-            text: normalise_newlines(text),
+            text: text.to_string(),
             title: field(title_col),
             date: field(date_col),
             url: field(url_col),
@@ -444,6 +453,18 @@ mod tests {
         let err = out[1].as_ref().unwrap_err();
         assert_eq!((err.line, err.message.as_str()), (Some(3), "no \"text\" field"));
         assert_eq!(out[2].as_ref().unwrap().source, "dump.json:4");
+    }
+
+    #[test]
+    fn only_the_first_line_can_open_an_array_and_pretty_objects_read_whole() {
+        let data = b"{\"id\": 1, \"text\": \"One.\"}\n[1, 2]\n{\"id\": 3, \"text\": \"Three.\"}\n";
+        let out = read_bytes("mixed.jsonl", data);
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[1].as_ref().unwrap_err().line, Some(2));
+        assert_eq!(out[2].as_ref().unwrap().id, "3");
+        let pretty = read_bytes("one.json", b"{\n  \"id\": \"p\",\n  \"text\": \"Pretty.\"\n}\n");
+        assert_eq!(pretty.len(), 1);
+        assert_eq!(pretty[0].as_ref().unwrap().id, "p");
     }
 
     #[test]

@@ -68,8 +68,11 @@ impl Roster {
         }
         let mut ids = HashSet::new();
         let mut officials = file.official;
+        // The line of each `[[official]]` header, for messages.
+        let header_lines: Vec<usize> = text.lines().enumerate().filter(|(_, l)| l.trim_start().starts_with("[[official]]")).map(|(i, _)| i + 1).collect();
         for (n, official) in officials.iter_mut().enumerate() {
-            let which = format!("official #{} ({:?})", n + 1, official.id);
+            let line = header_lines.get(n).map(|l| format!("line {l}: ")).unwrap_or_default();
+            let which = format!("{line}official #{} ({:?})", n + 1, official.id);
             if official.id.is_empty() || !official.id.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
                 bail!("{which}: id must be non-empty letters, digits, '_' or '-'");
             }
@@ -153,7 +156,7 @@ mod tests {
         let err = Roster::parse("[[official]]\nid = \"x\"\nname = \"Some One\"\ngender = \"robot\"\n").unwrap_err();
         assert!(format!("{err:#}").contains("line 4"), "{err:#}");
         let err = Roster::parse("[[official]]\nid = \"x\"\nname = \"Some One\"\n[[official]]\nid = \"x\"\nname = \"Other One\"\n").unwrap_err();
-        assert!(err.to_string().contains("used twice"));
+        assert!(err.to_string().contains("used twice") && err.to_string().contains("line 4"), "{err}");
         let err = Roster::parse("[[official]]\nid = \"x\"\nname = \"Cher\"\n").unwrap_err();
         assert!(err.to_string().contains("full name"));
         let err = Roster::parse("[[official]]\nid = \"x\"\nname = \"Some One\"\nrole = [\"typo\"]\n").unwrap_err();

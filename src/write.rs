@@ -32,6 +32,9 @@ impl CsvOutput {
         let (mut sink, target): (Box<dyn Write + Send>, _) = match path {
             None => (Box::new(std::io::stdout()), None),
             Some(path) => {
+                if path.is_dir() {
+                    anyhow::bail!("{} is a folder; give a file name for the CSV", path.display());
+                }
                 let dir = match path.parent() {
                     Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
                     _ => PathBuf::from("."),

@@ -188,3 +188,22 @@ fn excel_bom_on_request() {
     let out = run(&["data/articles/004_060e839775dcd6cd.txt", "--bom"]);
     assert!(out.stdout.starts_with(b"\xEF\xBB\xBFarticle_id,"));
 }
+
+/// `start`/`end` count characters of the text exactly as the JSON record gives it (CRLF and all),
+/// as Python's `json.loads(line)["text"][start:end]` would.
+#[test]
+fn offsets_count_the_json_text_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crlf.jsonl");
+    let text = "Moscow talks\r\nMaria Zakharova said: “The Americans aren’t listening.”\r\n“We will answer,” she added.";
+    std::fs::write(&path, format!("{}\n", serde_json::json!({"id": "c", "text": text}))).unwrap();
+    let out = stdout(&run(&[path.to_str().unwrap(), "--all-quotes"]));
+    let chars: Vec<char> = text.chars().collect();
+    let (starts, ends, quotes) = (column(&out, "start"), column(&out, "end"), column(&out, "quote"));
+    assert_eq!(quotes, vec!["The Americans aren’t listening.", "We will answer,"]);
+    for i in 0..quotes.len() {
+        let (s, e): (usize, usize) = (starts[i].parse().unwrap(), ends[i].parse().unwrap());
+        assert_eq!(chars[s..e].iter().collect::<String>(), quotes[i]);
+    }
+    assert_eq!(column(&out, "speaker_id"), vec!["zakharova", "zakharova"]);
+}
