@@ -150,6 +150,10 @@ fn constructions_that_must_not_mislead() {
         // Pronouns: a subject of unknown gender is nearer; the look-back is bounded.
         ("Maria Zakharova spoke at a briefing on Thursday. Nuland, who visited Moscow last week, spoke to reporters in Washington. \"We will not comment on that,\" she said.", &["Nuland"]),
         ("Sergey Lavrov met his counterpart on Friday. Kuleba later flew to Brussels.\n\n\"We made our position clear,\" he told reporters.", &["Kuleba"]),
+        // A clause that goes on with the same subject, and coordinated verbs, are no new cue.
+        ("Maria Zakharova says the talks failed, but she knows that \"the door is open.\"", &["Maria Zakharova"]),
+        ("Sergey Lavrov called the plan \"dangerous,\" and warned against it.", &["Sergey Lavrov"]),
+        ("Maria Zakharova rated the claims as \"absurd,\" compared to earlier ones.", &["Maria Zakharova"]),
         // And the ordinary cases still work.
         ("\"Yes.\" Sergey Lavrov said. \"No.\"", &["Sergey Lavrov", "Sergey Lavrov"]),
         ("Sergey Lavrov said the West was \"hysterical.\" \"We will respond,\" he added.", &["Sergey Lavrov", "Sergey Lavrov"]),

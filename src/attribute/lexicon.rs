@@ -107,7 +107,10 @@ const GAP_WORDS: &[&str] = &[
     "recent", "late", "early", "been", "not", "never", "always", "too", "however", "though", "meanwhile",
     "subsequently", "finally", "eventually", "immediately", "elsewhere", "there", "here", "specifically",
     "explicitly", "directly", "personally", "emphatically", "confidently", "cautiously", "similarly",
-    "likewise", "moreover", "shortly", "afterward", "afterwards", "had", "being",
+    "likewise", "moreover", "shortly", "afterward", "afterwards", "had", "being", "can", "could", "should",
+    "might", "must", "shall", "didn't", "didn’t", "doesn't", "doesn’t", "don't", "don’t", "won't", "won’t",
+    "wouldn't", "wouldn’t", "can't", "can’t", "couldn't", "couldn’t", "hasn't", "hasn’t", "haven't", "haven’t",
+    "hadn't", "hadn’t", "isn't", "isn’t", "wasn't", "wasn’t", "cannot",
 ];
 
 static GAP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| GAP_WORDS.iter().copied().collect());
