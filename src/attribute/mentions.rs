@@ -204,6 +204,9 @@ impl Mentions {
             // A title alone (`Secretary` of `Secretary of State John Kerry`) names nobody.
             let meaningful = words.iter().any(|w| !lexicon::is_not_name(w) && lexicon::title(w).is_none());
             if meaningful {
+                // `Even China`: leading words that are no part of a name stay out.
+                let openers = words.iter().take_while(|w| matches!(**w, "Even" | "But" | "And" | "Also" | "Only" | "Just" | "So" | "Yet" | "Then" | "Now" | "Still" | "However" | "Meanwhile" | "Both" | "Not"));
+                let start = start + openers.count().min(words.len() - 1);
                 let first = if start > 0 && tokens[start - 1].sentence == sentence && tokens[start - 1].text(text).eq_ignore_ascii_case("the") { start - 1 } else { start };
                 self.mentions.push(Mention { first, last: end - 1, kind: MentionKind::Org, possessive, sentence });
             }

@@ -133,7 +133,7 @@ impl Attributor<'_> {
     /// A capitalised name not known as a person or an organisation that stands as the subject
     /// of a verb: possibly a person (`Nuland, who …` / `Wines believes`), not `Conservative
     /// economist` or `about US-Russia relations`.
-    fn may_be_person(&self, m: &Mention) -> bool {
+    pub(super) fn may_be_person(&self, m: &Mention) -> bool {
         let MentionKind::Name(e) = m.kind else { return false };
         if lexicon::is_org_word(&self.found.entities[e].surname) {
             return false;

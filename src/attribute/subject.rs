@@ -25,12 +25,20 @@ impl Attributor<'_> {
         while k > from {
             let j = k - 1;
             if let Some(m) = self.mention_ending_at[j] {
-                let mention = &self.found.mentions[m];
-                // A place before `, arguing` is no subject: the clause's subject is.
-                if non_finite && matches!(mention.kind, MentionKind::Org) {
-                    break;
+                if !self.is_person_like(m) {
+                    // A place inside a comma phrase (`Johnnie Wilson, of Springfield, Va., said`).
+                    if let Some(q) = (from..self.found.mentions[m].first).rev().take(3).find(|&q| self.tokens[q].is_punct(self.text, ',')) {
+                        if self.is_adverbial_opener(q + 1) || (q + 1..=j).all(|x| self.mention_starting_at[x].is_none_or(|n| !self.is_person_like(n))) {
+                            k = q;
+                            continue;
+                        }
+                    }
+                    // A place before `, arguing` is no subject: the clause's subject is.
+                    if non_finite {
+                        break;
+                    }
                 }
-                return (!mention.possessive).then_some(m);
+                return (!self.found.mentions[m].possessive).then_some(m);
             }
             let t = self.tokens[j];
             if t.kind == TokenKind::Word && lexicon::is_gap_word(self.lower(j)) {
@@ -38,31 +46,48 @@ impl Attributor<'_> {
             } else if t.is_punct(self.text, ')') {
                 k = (from..j).rev().find(|&p| self.tokens[p].is_punct(self.text, '('))?;
             } else if t.is_punct(self.text, ',') {
-                // Skip a comma-delimited time, adverb or prepositional phrase (`, 29 October,`,
-                // `, at a later press gaggle,`).
                 // `Blinken, who tweeted that …`: the relative pronoun's antecedent speaks.
                 if j > from && matches!(self.lower(j + 1), "who" | "which") {
                     if let Some(m) = self.mention_ending_at[j - 1] {
                         return (!self.found.mentions[m].possessive).then_some(m);
                     }
                 }
-                let inner_start = (from..j).rev().take(16).find(|&p| self.tokens[p].is_punct(self.text, ','));
-                let Some(p) = inner_start else { break };
+                let Some(p) = (from..j).rev().take(16).find(|&p| self.tokens[p].is_punct(self.text, ',')) else { break };
+                // A mention that takes in the appositive this comma closes (`Vassily Nebenzia,
+                // Russia's permanent representative to the United Nations, … asserted`).
+                if let Some(m) = self.mention_ending_at[j - 1].filter(|&m| self.found.mentions[m].first < p) {
+                    return (!self.found.mentions[m].possessive).then_some(m);
+                }
+                // Skip a comma-delimited time, adverbial or relative phrase, whoever it names
+                // (`, 29 October,` / `, speaking alongside Lavrov,` / `, who met Lavrov in
+                // Antalya,`); an appositive belongs to the mention before it (`Martin Griffiths,
+                // the UN Under-Secretary-General for Humanitarian Affairs, told`).
                 let phrase = p + 1..j;
-                let skippable = !phrase.is_empty()
-                    && (phrase.clone().all(|x| self.is_gap_token(x)) || self.is_adverbial_phrase(phrase.start, j));
-                if !skippable {
-                    // The comma closes an appositive that belongs to the mention before it.
-                    if let Some(m) = self.mention_ending_at[j - 1] {
-                        let mention = &self.found.mentions[m];
-                        if non_finite && matches!(mention.kind, MentionKind::Org) {
-                            break;
-                        }
-                        return (!mention.possessive).then_some(m);
-                    }
+                if phrase.is_empty() {
                     break;
                 }
-                k = p;
+                // `His former business partner at Lenox, Lawrence B. Cummings, called`: the
+                // phrase is the person.
+                if let Some(m) = self.mention_ending_at[j - 1].filter(|&m| self.found.mentions[m].first == phrase.start && self.is_person_like(m)) {
+                    return Some(m);
+                }
+                let opener = self.lower(phrase.start);
+                let names_a_person = phrase.clone().any(|x| self.mention_starting_at[x].is_some_and(|m| self.is_person_like(m)));
+                let skippable = phrase.clone().all(|x| self.is_gap_token(x))
+                    || matches!(opener, "who" | "which" | "whose" | "where")
+                    || self.is_adverbial_opener(phrase.start)
+                    || (!names_a_person && phrase.len() <= 6);
+                if skippable {
+                    k = p;
+                    continue;
+                }
+                let appositive = matches!(opener, "the" | "a" | "an") || self.tokens[phrase.start].is_capitalised(self.text) || lexicon::role_noun(opener).is_some();
+                if appositive && p > from {
+                    if let Some(m) = self.mention_ending_at[p - 1].filter(|&m| self.is_person_like(m)) {
+                        return (!self.found.mentions[m].possessive).then_some(m);
+                    }
+                }
+                break;
             } else {
                 break;
             }
@@ -74,13 +99,27 @@ impl Attributor<'_> {
         None
     }
 
-    /// A phrase that opens with a preposition or participle (`at a later press gaggle`,
-    /// `speaking to reporters`) and names nobody: it may stand between a subject and its verb.
-    pub(super) fn is_adverbial_phrase(&self, start: usize, end: usize) -> bool {
+    /// A mention that can stand for a person: a pronoun, a role phrase, or a name known (or
+    /// likely) to be a person's; not an organisation or a place.
+    pub(super) fn is_person_like(&self, m: usize) -> bool {
+        let mention = &self.found.mentions[m];
+        match mention.kind {
+            MentionKind::Org => false,
+            MentionKind::Name(e) => {
+                let entity = &self.found.entities[e];
+                entity.person || (!lexicon::is_org_word(&entity.surname) && self.may_be_person(mention))
+            }
+            MentionKind::Pronoun(_) | MentionKind::Role(_) => true,
+        }
+    }
+
+    /// Whether the word at `start` opens an adverbial phrase: a preposition or a participle
+    /// (`at a later press gaggle`, `speaking to reporters`, `after meeting Lavrov`).
+    fn is_adverbial_opener(&self, start: usize) -> bool {
         let opener = self.lower(start);
-        let opens = matches!(opener, "at" | "in" | "on" | "during" | "after" | "before" | "from" | "with" | "for" | "while" | "like" | "as" | "speaking" | "addressing" | "writing" | "asked" | "when" | "in an") || (opener.ends_with("ing") && self.tokens[start].kind == TokenKind::Word);
-        let names_nobody = |x: usize| self.mention_starting_at[x].is_none_or(|m| self.found.mentions[m].possessive || matches!(self.found.mentions[m].kind, MentionKind::Org));
-        opens && (start..end).all(|x| self.tokens[x].kind == TokenKind::Word && names_nobody(x))
+        self.tokens[start].kind == TokenKind::Word
+            && (matches!(opener, "at" | "in" | "on" | "of" | "during" | "after" | "before" | "from" | "with" | "for" | "while" | "like" | "as" | "asked" | "when" | "despite" | "following" | "amid" | "unlike" | "alongside" | "according")
+                || opener.ends_with("ing"))
     }
 
     /// The subject of the clause before token `before` in sentence `s`: the first person-like
