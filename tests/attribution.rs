@@ -150,6 +150,19 @@ fn constructions_that_must_not_mislead() {
         // Pronouns: a subject of unknown gender is nearer; the look-back is bounded.
         ("Maria Zakharova spoke at a briefing on Thursday. Nuland, who visited Moscow last week, spoke to reporters in Washington. \"We will not comment on that,\" she said.", &["Nuland"]),
         ("Sergey Lavrov met his counterpart on Friday. Kuleba later flew to Brussels.\n\n\"We made our position clear,\" he told reporters.", &["Kuleba"]),
+        // A subject past a comma phrase that names an official.
+        ("Wang Yi, speaking alongside Sergey Lavrov, said China and Russia would \"strengthen strategic coordination.\"", &["Wang Yi"]),
+        ("Dmytro Kuleba, after meeting Sergey Lavrov, said the talks were \"difficult.\"", &["Dmytro Kuleba"]),
+        ("Dmytro Kuleba, who met Sergey Lavrov in Antalya, said the meeting was \"useless.\"", &["Dmytro Kuleba"]),
+        ("Johnnie Wilson, of Springfield, Va., said he fought \"for the nation's rights.\"", &["Johnnie Wilson"]),
+        // Deputies, double titles, reported speech of unnamed people, embedded verbs.
+        ("Sergey Lavrov spoke first. Lavrov's deputy, Mikhail Bogdanov, also attended.\n\n\"We are working with everyone,\" the deputy minister said.", &["-"]),
+        ("Sergey Lavrov held talks with Pakistani Deputy Prime Minister and Foreign Minister Ishaq Dar.\n\n\"Pakistan values its friendship,\" the foreign minister said.", &["-"]),
+        ("Sergey Lavrov spoke to reporters. He quoted U.S. officials as saying the aim was \"a strategic defeat\" of Russia.", &["-"]),
+        ("Sergey Lavrov spoke to reporters. He also commented on Vladimir Zelensky's recent claim that Ukraine would \"never negotiate.\"", &["Vladimir Zelensky"]),
+        ("Asked about Antony Blinken's statement that he had told him to \"end this war,\" Sergey Lavrov said he had not discussed Ukraine.", &["Antony Blinken"]),
+        ("Maria Zakharova spoke on Friday. The spokeswoman added that Moscow would respond \"in a manner that suits us.\"", &["Maria Zakharova"]),
+        ("The German minister's statements, according to the Russian Foreign Ministry spokeswoman Maria Zakharova, \"show a lack of respect.\"", &["Maria Zakharova"]),
         // A clause that goes on with the same subject, and coordinated verbs, are no new cue.
         ("Maria Zakharova says the talks failed, but she knows that \"the door is open.\"", &["Maria Zakharova"]),
         ("Sergey Lavrov called the plan \"dangerous,\" and warned against it.", &["Sergey Lavrov"]),

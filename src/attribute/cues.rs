@@ -75,9 +75,14 @@ impl Attributor<'_> {
                 }
             }
         }
-        // The first reporting verb after the quote, before any other quote.
-        let limit = end.min(k + 16);
-        let v = (k..limit).take_while(|&j| self.tokens[j].kind != TokenKind::Mark && !self.tokens[j].is_punct(self.text, ';')).find(|&j| self.is_reporting_verb_at(j))?;
+        // The first reporting verb after an open quote, before any other quote; after any
+        // other quote, a cue that closes the sentence (`…, Maria Zakharova said on Saturday.`).
+        let after: Vec<usize> = (k..end).take_while(|&j| self.tokens[j].kind != TokenKind::Mark && !self.tokens[j].is_punct(self.text, ';')).collect();
+        let v = if open {
+            after.iter().copied().take(16).find(|&j| self.is_reporting_verb_at(j))?
+        } else {
+            after.iter().copied().rev().find(|&j| self.is_reporting_verb_at(j))?
+        };
         // `…," said MSNBC host Chris Matthews`: the verb first (a finite one: `, adding that`
         // opens a clause instead).
         if self.skip_gap(k, end) == v && !self.lower(v).ends_with("ing") {
@@ -105,9 +110,10 @@ impl Attributor<'_> {
         // (`…,” when Clinton blasted him` is no cue); after any other quote the cue must close
         // the sentence (`A cashier who “steals …” is held accountable, Warren said.`).
         let descriptor_only = first <= k + 6 && (k..first).all(|j| self.tokens[j].kind == TokenKind::Word && !lexicon::is_non_verb(self.lower(j)));
-        let closes_sentence = first > 0
-            && self.tokens[first - 1].is_punct(self.text, ',')
-            && (v + 1..end).all(|j| self.tokens[j].kind == TokenKind::Punct || self.is_gap_token(j));
+        // The cue closes the sentence: `, [descriptor words] Name said [on Saturday].`
+        let comma = (k..first).rev().find(|&j| self.tokens[j].kind != TokenKind::Word || !(self.tokens[j].is_capitalised(self.text) || lexicon::role_noun(self.lower(j)).is_some() || lexicon::is_nationality(self.lower(j))));
+        let closes_sentence = comma.is_some_and(|c| self.tokens[c].is_punct(self.text, ','))
+            && (v + 1..end).all(|j| self.tokens[j].kind == TokenKind::Punct || self.is_gap_token(j) || self.tokens[j].is_capitalised(self.text));
         ((open && descriptor_only) || closes_sentence).then(|| self.speaker_of_verb(m, v))
     }
 
@@ -210,12 +216,22 @@ impl Attributor<'_> {
                 return Some(Found::from(found));
             }
             if SPEECH_NOUNS.contains(&self.lower(v)) && v > from && self.speech_noun_holds(v, open) {
-                if let Some(m) = self.mention_ending_at[v - 1].filter(|&m| self.found.mentions[m].possessive) {
+                // `Zelensky's claim that`, `Zelensky's recent claim that`.
+                let owner = (v.saturating_sub(3).max(from)..v).rev().take_while(|&j| j + 1 == v || (self.tokens[j + 1].kind == TokenKind::Word && !self.tokens[j + 1].is_capitalised(self.text) && !lexicon::is_non_verb(self.lower(j + 1)))).find_map(|j| self.mention_ending_at[j].filter(|&m| self.found.mentions[m].possessive));
+                if let Some(m) = owner {
                     return Some(Found::from(self.resolved(m, self.token_text(v), 0.85)));
                 }
             }
             if !self.is_reporting_verb_at(v) {
                 continue;
+            }
+            // `quoted Merkel as saying "…"`: the one quoted speaks; `quoted U.S. officials as
+            // saying` names nobody, and the quoting subject did not say it.
+            if self.lower(v) == "saying" && v > from && self.lower(v - 1) == "as" {
+                return Some(match self.subject_of(v, from) {
+                    Some(m) if self.found.mentions[m].last + 2 == v => self.speaker_of_verb(m, v),
+                    _ => Found::Unknown,
+                });
             }
             if let Some(m) = self.subject_of(v, from) {
                 return Some(self.speaker_of_verb(m, v));
@@ -239,12 +255,28 @@ impl Attributor<'_> {
         !(noun + 1..open).any(|j| !self.tokens[j].in_quote && matches!(self.lower(j), "is" | "was" | "are" | "were" | "be" | "been" | "has" | "had"))
     }
 
-    /// `Asked whether "the door is still open," he said yes.`: a quoted question put to the
-    /// speaker is not the speaker's.
-    pub(super) fn is_question_put(&self, q: &Quote, s: usize) -> bool {
+    /// `Asked whether "the door is still open," he said yes.`: a quote inside a question put to
+    /// the speaker is not the speaker's; it is nobody's, or the owner's of a speech noun there
+    /// (`Asked about Blinken's statement that … "end this war," Lavrov said`).
+    pub(super) fn question_put(&mut self, q: &Quote, s: usize) -> Option<Found> {
         let open = self.token_at_or_after(q.open);
         let from = self.sentence_tokens(s).start;
-        (from..open).rev().take(6).any(|j| self.lower(j) == "asked" && j + 1 < open && matches!(self.lower(j + 1), "whether" | "if" | "about" | "what" | "why" | "how" | "when"))
+        let asked = (from..open).rev().find(|&j| {
+            self.lower(j) == "asked"
+                && j + 1 < open
+                && matches!(self.lower(j + 1), "whether" | "if" | "about" | "what" | "why" | "how" | "when" | "to" | "by")
+        })?;
+        if (asked..open).any(|j| !self.tokens[j].in_quote && self.tokens[j].is_punct(self.text, ',')) {
+            return None;
+        }
+        for v in (asked..open).rev() {
+            if SPEECH_NOUNS.contains(&self.lower(v)) && self.speech_noun_holds(v, open) {
+                if let Some(m) = self.mention_ending_at[v - 1].filter(|&m| self.found.mentions[m].possessive) {
+                    return Some(Found::from(self.resolved(m, self.token_text(v), 0.8)));
+                }
+            }
+        }
+        Some(Found::Unknown)
     }
 
     /// `according to X`, `according to her`, `in his words` ending at token `k` (the `to` or

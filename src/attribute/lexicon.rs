@@ -177,7 +177,8 @@ const ROLE_NOUNS: &[(&str, Option<Gender>)] = &[
     ("student", None), ("coach", None), ("surgeon", None), ("veteran", None), ("mogul", None), ("magnate", None),
     ("entrepreneur", None), ("organizer", None), ("organiser", None), ("campaigner", None), ("operative", None),
     ("consultant", None), ("counselor", None), ("counsellor", None), ("rapper", None), ("singer", None),
-    ("director-general", None), ("secretary-general", None), ("vice-president", None), ("frontrunner", None),
+    ("director-general", None), ("secretary-general", None), ("under-secretary-general", None),
+    ("undersecretary-general", None), ("vice-president", None), ("frontrunner", None), ("counterpart", None),
     ("incumbent", None), ("challenger", None), ("boss", None), ("publisher", None), ("editor", None),
     ("producer", None), ("filmmaker", None), ("comedian", None), ("owner", None), ("star", None),
 ];

@@ -117,8 +117,30 @@ impl Mentions {
                 i += 1;
             }
         }
+        found.roles_in_apposition(text, tokens);
         found.settle_officials(roster);
         found
+    }
+
+    /// `Lavrov's deputy, Mikhail Bogdanov,`: a role phrase set off before a name gives the name
+    /// its role.
+    fn roles_in_apposition(&mut self, text: &str, tokens: &[Token]) {
+        for i in 0..self.mentions.len().saturating_sub(1) {
+            let (MentionKind::Role(role), MentionKind::Name(e)) = (&self.mentions[i].kind, &self.mentions[i + 1].kind) else { continue };
+            let (role_last, name_first) = (self.mentions[i].last, self.mentions[i + 1].first);
+            if name_first == role_last + 2 && tokens[role_last + 1].is_punct(text, ',') {
+                let mut add = vec![role.head.clone()];
+                if role.deputy {
+                    add.push("deputy".into());
+                }
+                let entity = &mut self.entities[*e];
+                for r in add {
+                    if !entity.roles.contains(&r) {
+                        entity.roles.push(r);
+                    }
+                }
+            }
+        }
     }
 
     /// Keeps the roster match of entities the text confirmed, with the official's gender and
@@ -280,7 +302,7 @@ impl Mentions {
                 first = k - 1;
             } else if lexicon::is_nationality(&lower) {
                 roles.push(lower);
-            } else if !(t.is_capitalised(text) || matches!(lower.as_str(), "of" | "to" | "for" | "the" | "and")) {
+            } else if !(t.is_capitalised(text) || matches!(lower.as_str(), "of" | "to" | "for" | "the")) {
                 break;
             }
             k -= 1;

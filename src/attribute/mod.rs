@@ -35,7 +35,7 @@ use crate::clean::{Paragraph, Role};
 use crate::quote::Quote;
 use crate::roster::Roster;
 use crate::split::Sentence;
-use mentions::{Mention, Mentions};
+use mentions::{Mention, MentionKind, Mentions};
 use tokens::{Token, TokenKind};
 
 /// How a speaker was found; written to the `method` column.
@@ -184,7 +184,12 @@ impl<'a> Attributor<'a> {
             if outer {
                 mention_ending_at[mention.last] = Some(m);
             }
-            mention_starting_at[mention.first].get_or_insert(m);
+            // Where an organisation and a role phrase start together (`the Russian Foreign
+            // Ministry spokeswoman`), the role phrase is the one meant.
+            let slot = &mut mention_starting_at[mention.first];
+            if slot.is_none_or(|prev: usize| matches!(found.mentions[prev].kind, MentionKind::Org) && !matches!(mention.kind, MentionKind::Org)) {
+                *slot = Some(m);
+            }
         }
         let mut mention_ranges = vec![0..0; sentences.len()];
         for (m, mention) in found.mentions.iter().enumerate() {
@@ -293,6 +298,18 @@ impl<'a> Attributor<'a> {
         if !lexicon::is_reporting_verb(self.token_text(k)) {
             return false;
         }
+        // `As Lavrov put it`: `put` reports speech only with `it`.
+        if matches!(self.token_text(k), "put" | "puts" | "putting") && self.tokens.get(k + 1).is_none_or(|n| n.text(self.text) != "it") {
+            return false;
+        }
+        // `Moscow would respond to …`: what someone will or would do is no report of speech.
+        let mut before = k;
+        while before > 0 && self.tokens[before - 1].sentence == t.sentence && matches!(self.lower(before - 1), "not" | "also" | "then" | "never" | "likely" | "probably" | "certainly") {
+            before -= 1;
+        }
+        if before > 0 && self.tokens[before - 1].sentence == t.sentence && matches!(self.lower(before - 1), "would" | "will" | "could" | "should" | "might" | "must" | "can" | "may" | "shall") {
+            return false;
+        }
         // `of state`, `the reports`: a noun after a determiner or preposition; `to maintaining`,
         // `by repeating`: a gerund after a preposition.
         let word = self.token_text(k);
@@ -329,8 +346,7 @@ impl<'a> Attributor<'a> {
         };
         // Rules 1 to 4: a cue of the quote's own.
         let found = self
-            .is_question_put(&q, s_open)
-            .then_some(Found::Unknown)
+            .question_put(&q, s_open)
             .or_else(|| self.cue_after(&q, s_close))
             .or_else(|| self.cue_before(&q, s_open))
             .or_else(|| self.according_to_after(&q, s_close))

@@ -71,9 +71,7 @@ impl Attributor<'_> {
             if self.paragraphs[sentence.paragraph].role != Role::Body {
                 continue;
             }
-            if let Some(e) = self.speakers_by_sentence[s].iter().rev().find_map(|&e| self.fitting(e, gender, None)) {
-                return Some((e, distance));
-            }
+            let speaker = self.speakers_by_sentence[s].iter().rev().find_map(|&e| self.fitting(e, gender, None));
             let mentions: Vec<&Mention> = self.mentions_in(s).iter().filter(|m| s != s0 || m.last < at).collect();
             // The subject: the first mention that names a person (or may), no possessive.
             let subject = mentions.iter().find(|m| !m.possessive && match m.kind {
@@ -81,6 +79,12 @@ impl Attributor<'_> {
                 MentionKind::Org => false,
                 _ => true,
             });
+            if let Some(speaker) = speaker {
+                // The sentence's subject is someone else who fits too (`The minister was
+                // responding to Blinken, who told CNN "…"`): either may be meant.
+                let other_subject = subject.and_then(|m| self.subject_entity(m, gender)).is_some_and(|e| e != speaker);
+                return (!other_subject).then_some((speaker, distance));
+            }
             if let Some(subject) = subject {
                 match subject.kind {
                     // A subject that may be a person of unknown gender is the best guess.
@@ -107,6 +111,16 @@ impl Attributor<'_> {
             }
         }
         None
+    }
+
+    /// The person a sentence-subject mention stands for, where it fits `gender`: a name, or a
+    /// definite role phrase that resolves.
+    fn subject_entity(&self, m: &Mention, gender: Gender) -> Option<usize> {
+        match &m.kind {
+            MentionKind::Name(e) => self.fitting(*e, gender, Some(m)),
+            MentionKind::Role(role) if role.definite => self.resolve_role(m.first, role).and_then(|e| self.fitting(e, gender, None)),
+            _ => None,
+        }
     }
 
     /// `e` if it is a person of a fitting gender; else, when the mention was a bare surname
@@ -193,8 +207,9 @@ impl Attributor<'_> {
                     continue;
                 }
             }
+            // A deputy minister is not "the minister", and a minister not "the deputy minister".
             let is_deputy = entity.roles.iter().any(|r| r == "deputy" || r == "vice");
-            if is_deputy && !role.deputy && matches!(role.head.as_str(), "minister" | "secretary" | "director" | "chief" | "head" | "president") {
+            if is_deputy != role.deputy && matches!(role.head.as_str(), "minister" | "secretary" | "director" | "chief" | "head" | "president" | "deputy") {
                 continue;
             }
             if entity.roles.iter().any(|r| lexicon::role_implies(r, &role.head)) {
