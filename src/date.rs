@@ -85,7 +85,7 @@ fn month_number(digits: &str) -> Option<u32> {
 fn valid(year: &str, month: u32, day: &str) -> Option<String> {
     let day: u32 = day.parse().ok()?;
     let y: u32 = year.parse().ok()?;
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days_in_month = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
