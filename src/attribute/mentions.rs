@@ -133,6 +133,8 @@ impl Mentions {
                 if role.deputy {
                     add.push("deputy".into());
                 }
+                // `his Indian counterpart, External Affairs Minister Subrahmanyam Jaishankar`.
+                add.extend(role.nationality.clone());
                 let entity = &mut self.entities[*e];
                 for r in add {
                     if !entity.roles.contains(&r) {
