@@ -19,7 +19,7 @@ use crate::roster::Gender;
 const SPEECH_NOUNS: &[&str] = &[
     "claim", "claims", "words", "remark", "remarks", "statement", "statements", "comment", "comments", "assertion",
     "warning", "accusation", "accusations", "allegation", "allegations", "promise", "pledge", "argument", "suggestion",
-    "insistence", "description", "characterization", "view", "assessment", "description", "demand", "demands",
+    "insistence", "description", "characterization", "view", "assessment", "demand", "demands",
 ];
 
 impl Attributor<'_> {
@@ -168,9 +168,7 @@ impl Attributor<'_> {
                 return org;
             }
         }
-        // A descriptor that starts the name mention itself (`host Chris Matthews`).
-        let described = self.found.mentions.iter().position(|m| m.first > k && m.first < limit && person(m) && !m.possessive && (k..m.first).all(descriptor_word));
-        described.or(org)
+        org
     }
 
     /// The first token of the clause holding token `at` in sentence `s`: after a `;` or a
@@ -215,12 +213,8 @@ impl Attributor<'_> {
             if let Some(found) = self.according_to(v, range.end) {
                 return Some(Found::from(found));
             }
-            if SPEECH_NOUNS.contains(&self.lower(v)) && v > from && self.speech_noun_holds(v, open) {
-                // `Zelensky's claim that`, `Zelensky's recent claim that`.
-                let owner = (v.saturating_sub(3).max(from)..v).rev().take_while(|&j| j + 1 == v || (self.tokens[j + 1].kind == TokenKind::Word && !self.tokens[j + 1].is_capitalised(self.text) && !lexicon::is_non_verb(self.lower(j + 1)))).find_map(|j| self.mention_ending_at[j].filter(|&m| self.found.mentions[m].possessive));
-                if let Some(m) = owner {
-                    return Some(Found::from(self.resolved(m, self.token_text(v), 0.85)));
-                }
+            if let Some(m) = self.speech_noun_owner(v, from, open) {
+                return Some(Found::from(self.resolved(m, self.token_text(v), 0.85)));
             }
             if !self.is_reporting_verb_at(v) {
                 continue;
@@ -243,6 +237,20 @@ impl Attributor<'_> {
             }
         }
         None
+    }
+
+    /// The possessive owner of a speech noun at `v` whose words the quote at `open` gives
+    /// (`Zelensky's claim that`, `Zelensky's recent claim that`), looking no further back than
+    /// `from`.
+    fn speech_noun_owner(&self, v: usize, from: usize, open: usize) -> Option<usize> {
+        if v <= from || !SPEECH_NOUNS.contains(&self.lower(v)) || !self.speech_noun_holds(v, open) {
+            return None;
+        }
+        let adjective = |j: usize| self.tokens[j].kind == TokenKind::Word && !self.tokens[j].is_capitalised(self.text) && !lexicon::is_non_verb(self.lower(j));
+        (v.saturating_sub(3).max(from)..v)
+            .rev()
+            .take_while(|&j| j + 1 == v || adjective(j + 1))
+            .find_map(|j| self.mention_ending_at[j].filter(|&m| self.found.mentions[m].possessive))
     }
 
     /// Whether the quote at token `open` belongs to the speech noun at `noun`: it follows
@@ -270,10 +278,8 @@ impl Attributor<'_> {
             return None;
         }
         for v in (asked..open).rev() {
-            if SPEECH_NOUNS.contains(&self.lower(v)) && self.speech_noun_holds(v, open) {
-                if let Some(m) = self.mention_ending_at[v - 1].filter(|&m| self.found.mentions[m].possessive) {
-                    return Some(Found::from(self.resolved(m, self.token_text(v), 0.8)));
-                }
+            if let Some(m) = self.speech_noun_owner(v, asked, open) {
+                return Some(Found::from(self.resolved(m, self.token_text(v), 0.8)));
             }
         }
         Some(Found::Unknown)

@@ -93,7 +93,7 @@ impl Mentions {
             let word = token.text(text);
             let possessive = strip_possessive(word).1;
             let lower = strip_possessive(&lower_text[token.start..token.end]).0;
-            if let Some(gender) = pronoun(lower, word) {
+            if let Some(gender) = pronoun(lower) {
                 found.mentions.push(Mention { first: i, last: i, kind: MentionKind::Pronoun(gender), possessive: false, sentence: token.sentence });
                 i += 1;
             } else if token.is_capitalised(text) {
@@ -338,7 +338,7 @@ impl Mentions {
             let lower = w.to_lowercase();
             // A clause, not an appositive (`state` after `of` is a noun).
             let after_determiner = lexicon::is_determiner(&tokens[k - 1].text(text).to_lowercase());
-            if pronoun(&lower, w).is_some() || (lexicon::is_reporting_verb(&lower) && !after_determiner) {
+            if pronoun(&lower).is_some() || (lexicon::is_reporting_verb(&lower) && !after_determiner) {
                 return last;
             }
             if let Some(g) = lexicon::role_noun(&lower) {
@@ -410,22 +410,14 @@ impl Mentions {
 }
 
 /// `he` / `she` (also `He’s`), as a subject.
-fn pronoun(lower: &str, word: &str) -> Option<Gender> {
-    let base = strip_contraction(lower, word);
+fn pronoun(lower: &str) -> Option<Gender> {
+    // `he’d`, `she'll`: the contraction does not change who.
+    let base = ["’d", "'d", "’ll", "'ll"].iter().find_map(|suffix| lower.strip_suffix(suffix)).unwrap_or(lower);
     match base {
         "he" => Some(Gender::Male),
         "she" => Some(Gender::Female),
         _ => None,
     }
-}
-
-fn strip_contraction<'a>(lower: &'a str, _word: &str) -> &'a str {
-    for suffix in ["’d", "'d", "’ll", "'ll"] {
-        if let Some(stem) = lower.strip_suffix(suffix) {
-            return stem;
-        }
-    }
-    lower
 }
 
 /// Looks back from a role noun for its determiner: returns (first token, definite, deputy).
