@@ -60,7 +60,8 @@ impl CsvOutput {
         let tone = row.tone.as_ref();
         let record: [String; 20] = [
             safe(&row.article_id),
-            safe(row.published.as_deref().unwrap_or("")),
+            // Generated ISO dates; `--11-02` (no year) is a date, not a formula.
+            row.published.clone().unwrap_or_default(),
             safe(row.speaker.as_deref().unwrap_or("")),
             safe(row.speaker_id.as_deref().unwrap_or("")),
             row.kind.as_str().to_string(),

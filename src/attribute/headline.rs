@@ -50,7 +50,10 @@ pub fn headline_speaker(headline: &str, roster: &Roster) -> Option<(String, Opti
         let verb = words[len].to_lowercase();
         let first_quote = trimmed.find(['\'', '‘', '"', '“']).unwrap_or(trimmed.len());
         let verb_at = words[..=len].iter().map(|w| w.len() + 1).sum::<usize>();
-        if HEADLINE_VERBS.contains(&verb.as_str()) && verb_at <= first_quote + 1 {
+        // `Zakharova mocks Blinken over ‘rules-based order’`: the quote is the other's words.
+        let before_quote = trimmed[..first_quote].split_whitespace().next_back().unwrap_or("").to_lowercase();
+        let others_words = matches!(before_quote.as_str(), "over" | "for" | "about" | "on");
+        if HEADLINE_VERBS.contains(&verb.as_str()) && verb_at <= first_quote + 1 && !others_words {
             if let Some((name, official)) = candidate(&words[..len].join(" ")) {
                 return Some((name, official, words[len].to_string()));
             }
@@ -84,6 +87,7 @@ mod tests {
         assert_eq!(speaker("Zakharova Slams Harris' Munich Speech as 'Collection of Clichés'").as_deref(), Some("Zakharova"));
         assert_eq!(speaker("Nebenzia urges UN to stop 'politicizing' aid").as_deref(), Some("Nebenzia"));
         assert_eq!(speaker("Moscow hopes US ‘serious’ in seeking dialogue in new talks this week"), None);
+        assert_eq!(speaker("Zakharova mocks Blinken over ‘rules-based order’ remarks"), None);
         assert_eq!(speaker("Also on 'The Americans aren’t listening to us,' Russia says"), None);
     }
 }
