@@ -18,5 +18,6 @@ pub mod read;
 pub mod record;
 pub mod roster;
 pub mod split;
+pub mod syntax;
 pub mod tone;
 pub mod write;

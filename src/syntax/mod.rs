@@ -1,0 +1,200 @@
+//! The syntax stage: tokens, Penn Treebank part-of-speech tags, named entities and labelled
+//! dependency trees for English news text, from models this project trains itself (see
+//! `syntax::train`) on the CoreNLP annotation of the PolNeAR training articles.
+//!
+//! Steps, one file each, in the order they run on a sentence:
+//! [`tokenize`] (Penn Treebank tokens with byte offsets) → [`tagger`] (an averaged perceptron,
+//! greedy left to right) → [`entities`] (a BILOU perceptron over the tags) → [`parser`] (a greedy
+//! arc-hybrid transition parser). [`features`] holds what the three models share (word shapes,
+//! feature hashing), [`weights`] the trained weights and their file format, [`conllu`] the corpus
+//! reader used by training and evaluation. No Python or Java at run time.
+
+pub mod conllu;
+pub mod tokenize;
+
+pub use tokenize::{tokenize, Token};
+
+/// Penn Treebank part-of-speech tags, with the extra tags of the UD English treebanks so that
+/// their gold files can be read (the models never predict those).
+pub const POS_TAGS: &[&str] = &[
+    "CC", "CD", "DT", "EX", "FW", "IN", "JJ", "JJR", "JJS", "LS", "MD", "NN", "NNS", "NNP", "NNPS", "PDT", "POS", "PRP",
+    "PRP$", "RB", "RBR", "RBS", "RP", "SYM", "TO", "UH", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "WDT", "WP", "WP$",
+    "WRB", "#", "$", "''", "``", ",", "-LRB-", "-RRB-", ".", ":", "HYPH", "NFP", "ADD", "AFX", "GW", "XX", "-NONE-",
+];
+
+/// A Penn Treebank part-of-speech tag (an index into [`POS_TAGS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PosTag(pub(crate) u8);
+
+impl PosTag {
+    /// The tag named `name`, if it is a Penn (or UD English) tag.
+    pub fn from_name(name: &str) -> Option<PosTag> {
+        POS_TAGS.iter().position(|&t| t == name).map(|i| PosTag(i as u8))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        POS_TAGS[self.0 as usize]
+    }
+
+    /// `VB`, `VBD`, `VBG`, `VBN`, `VBP`, `VBZ`.
+    pub fn is_verb(self) -> bool {
+        self.as_str().starts_with("VB")
+    }
+
+    /// Common and proper nouns, singular and plural.
+    pub fn is_noun(self) -> bool {
+        self.as_str().starts_with("NN")
+    }
+
+    /// `NNP`, `NNPS`.
+    pub fn is_proper_noun(self) -> bool {
+        self.as_str().starts_with("NNP")
+    }
+
+    /// Punctuation (quote marks, brackets, commas, stops, colons, dashes).
+    pub fn is_punct(self) -> bool {
+        matches!(self.as_str(), "''" | "``" | "," | "-LRB-" | "-RRB-" | "." | ":" | "HYPH" | "NFP")
+    }
+}
+
+/// Dependency relations: those of the training data (CoreNLP's basic Universal Dependencies,
+/// version 1) and of UD version 2, so that either kind of gold reads.
+pub const RELATIONS: &[&str] = &[
+    "root", "punct", "case", "nmod", "nsubj", "det", "compound", "amod", "dobj", "advmod", "mark", "aux", "cc", "conj",
+    "nmod:poss", "ccomp", "xcomp", "advcl", "cop", "dep", "acl:relcl", "nummod", "acl", "neg", "appos", "auxpass",
+    "nsubjpass", "nmod:tmod", "compound:prt", "parataxis", "mwe", "expl", "nmod:npmod", "csubj", "iobj", "det:predet",
+    "cc:preconj", "discourse", "csubjpass", "obj", "obl", "obl:tmod", "obl:npmod", "nsubj:pass", "aux:pass", "csubj:pass",
+    "fixed", "flat", "flat:foreign", "goeswith", "list", "orphan", "reparandum", "vocative", "dislocated", "clf",
+    "compound:svc", "obl:agent", "nmod:unmarked", "advcl:relcl", "expl:pv", "det:poss", "nmod:desc", "unknown",
+];
+
+/// A dependency relation (an index into [`RELATIONS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Relation(pub(crate) u8);
+
+impl Relation {
+    /// The relation named `name`; a subtype not in the table falls back to its main type
+    /// (`nmod:in` → `nmod`), anything else to `unknown`.
+    pub fn from_name(name: &str) -> Relation {
+        let find = |n: &str| RELATIONS.iter().position(|&r| r == n);
+        let index = find(name).or_else(|| name.split_once(':').and_then(|(main, _)| find(main))).unwrap_or(RELATIONS.len() - 1);
+        Relation(index as u8)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        RELATIONS[self.0 as usize]
+    }
+
+    /// `nsubj`, `nsubjpass`, `csubj`, `csubjpass` (and the UD 2 spellings).
+    pub fn is_subject(self) -> bool {
+        matches!(self.as_str(), "nsubj" | "nsubjpass" | "csubj" | "csubjpass" | "nsubj:pass" | "csubj:pass")
+    }
+}
+
+/// The kinds of named entities the recogniser finds: CoreNLP's classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    Person,
+    Organization,
+    Location,
+    Misc,
+    Date,
+    Time,
+    Duration,
+    Set,
+    Number,
+    Ordinal,
+    Percent,
+    Money,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 12] = [
+        EntityKind::Person,
+        EntityKind::Organization,
+        EntityKind::Location,
+        EntityKind::Misc,
+        EntityKind::Date,
+        EntityKind::Time,
+        EntityKind::Duration,
+        EntityKind::Set,
+        EntityKind::Number,
+        EntityKind::Ordinal,
+        EntityKind::Percent,
+        EntityKind::Money,
+    ];
+
+    /// CoreNLP's name of the class (`PERSON`, `ORGANIZATION` …); also accepts the CoNLL short
+    /// names `PER`, `ORG`, `LOC`.
+    pub fn from_name(name: &str) -> Option<EntityKind> {
+        Some(match name {
+            "PERSON" | "PER" => EntityKind::Person,
+            "ORGANIZATION" | "ORG" => EntityKind::Organization,
+            "LOCATION" | "LOC" => EntityKind::Location,
+            "MISC" => EntityKind::Misc,
+            "DATE" => EntityKind::Date,
+            "TIME" => EntityKind::Time,
+            "DURATION" => EntityKind::Duration,
+            "SET" => EntityKind::Set,
+            "NUMBER" => EntityKind::Number,
+            "ORDINAL" => EntityKind::Ordinal,
+            "PERCENT" => EntityKind::Percent,
+            "MONEY" => EntityKind::Money,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "PERSON",
+            EntityKind::Organization => "ORGANIZATION",
+            EntityKind::Location => "LOCATION",
+            EntityKind::Misc => "MISC",
+            EntityKind::Date => "DATE",
+            EntityKind::Time => "TIME",
+            EntityKind::Duration => "DURATION",
+            EntityKind::Set => "SET",
+            EntityKind::Number => "NUMBER",
+            EntityKind::Ordinal => "ORDINAL",
+            EntityKind::Percent => "PERCENT",
+            EntityKind::Money => "MONEY",
+        }
+    }
+}
+
+/// A named entity: the tokens `first..end` of a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entity {
+    pub first: usize,
+    /// One past the last token.
+    pub end: usize,
+    pub kind: EntityKind,
+}
+
+/// A labelled dependency tree over the tokens of a sentence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tree {
+    /// The head of each token (a token index), `None` for the root.
+    pub heads: Vec<Option<usize>>,
+    /// The relation of each token to its head (`root` for the root).
+    pub relations: Vec<Relation>,
+}
+
+impl Tree {
+    /// The dependents of token `head`, in order.
+    pub fn children(&self, head: usize) -> impl Iterator<Item = usize> + '_ {
+        self.heads.iter().enumerate().filter(move |(_, h)| **h == Some(head)).map(|(i, _)| i)
+    }
+
+    /// Token `i` and its ancestors up to the root (cycle-safe: at most one pass per token).
+    pub fn ancestors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut next = Some(i);
+        let mut left = self.heads.len() + 1;
+        std::iter::from_fn(move || {
+            let current = next?;
+            left = left.checked_sub(1)?;
+            next = self.heads[current];
+            Some(current)
+        })
+    }
+}
