@@ -19,6 +19,9 @@ enum Command {
     Run(cli::run::RunArgs),
     /// Score a quotes CSV against a gold CSV (same metrics as shared/tools/score_quotes.py).
     Eval(cli::eval::EvalArgs),
+    /// Train a model: `train syntax` (tagger, entity recogniser, parser).
+    #[command(subcommand)]
+    Train(TrainWhat),
     /// Score the tone of texts, one per line (or `id<TAB>text`), and write a CSV.
     Tone(cli::tone::ToneArgs),
     /// Fine-tune the default tone model on the human-rated sentences of the VADER data.
@@ -29,11 +32,18 @@ enum Command {
     EvalTone(cli::tone::EvalToneArgs),
 }
 
+#[derive(Subcommand)]
+enum TrainWhat {
+    /// Train the tagger, the entity recogniser and the parser from a CoNLL-U corpus.
+    Syntax(cli::syntax::TrainSyntaxArgs),
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => cli::run::main(args),
         Command::Eval(args) => cli::eval::main(args),
+        Command::Train(TrainWhat::Syntax(args)) => cli::syntax::train_main(args),
         Command::Tone(args) => cli::tone::tone_main(args),
         Command::TrainTone(args) => cli::tone::train_main(args),
         Command::AssembleTone(args) => cli::tone::assemble_main(args),

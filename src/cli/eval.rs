@@ -8,13 +8,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct EvalArgs {
+    #[command(subcommand)]
+    what: Option<EvalWhat>,
     /// Gold CSV: article,speaker,kind,quote_prefix,note.
-    #[arg(long, value_name = "FILE")]
-    gold: PathBuf,
+    #[arg(long, value_name = "FILE", required = true)]
+    gold: Option<PathBuf>,
     /// Predicted quotes CSV (needs article_id, speaker, quote), e.g. from `run --all-quotes`.
-    #[arg(long, value_name = "FILE")]
-    pred: PathBuf,
+    #[arg(long, value_name = "FILE", required = true)]
+    pred: Option<PathBuf>,
     /// Roster whose officials count as roster speakers (default: data/roster.toml).
     #[arg(long, value_name = "FILE")]
     roster: Option<PathBuf>,
@@ -23,10 +26,21 @@ pub struct EvalArgs {
     verbose: bool,
 }
 
+/// What else `eval` measures.
+#[derive(clap::Subcommand)]
+pub enum EvalWhat {
+    /// Measure the syntax models on a gold CoNLL-U file: tags, attachment, entities, speed.
+    Syntax(super::syntax::EvalSyntaxArgs),
+}
+
 pub fn main(args: EvalArgs) -> Result<ExitCode> {
+    if let Some(EvalWhat::Syntax(syntax)) = args.what {
+        return super::syntax::eval_main(syntax);
+    }
+    let (Some(gold), Some(pred)) = (args.gold, args.pred) else { anyhow::bail!("eval needs --gold and --pred") };
     let roster = Roster::load(&args.roster.unwrap_or_else(|| super::run::locate("data/roster.toml")))?;
     let surnames: Vec<String> = roster.officials.iter().filter_map(|o| o.name.split_whitespace().last().map(String::from)).collect();
-    let score = score_files(&args.gold, &args.pred, &surnames)?;
+    let score = score_files(&gold, &pred, &surnames)?;
     if args.verbose {
         for line in &score.misses {
             println!("{line}");

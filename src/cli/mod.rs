@@ -2,6 +2,7 @@
 
 pub mod eval;
 pub mod run;
+pub mod syntax;
 pub mod tone;
 
 /// Exit status when the job finished but some input was skipped (each reported on stderr).

@@ -10,6 +10,13 @@
 //! reader used by training and evaluation. No Python or Java at run time.
 
 pub mod conllu;
+pub mod entities;
+pub mod eval;
+pub mod features;
+pub mod parser;
+pub mod tagger;
+pub mod train;
+pub mod weights;
 pub mod tokenize;
 
 pub use tokenize::{tokenize, Token};
@@ -196,5 +203,47 @@ impl Tree {
             next = self.heads[current];
             Some(current)
         })
+    }
+}
+
+/// What the syntax stage knows of one sentence: its tokens, their tags, the entities and (for
+/// sentences that attribution needs) the dependency tree.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SentenceSyntax {
+    pub tags: Vec<PosTag>,
+    pub entities: Vec<Entity>,
+    /// `None` where the sentence was not parsed.
+    pub tree: Option<Tree>,
+}
+
+/// The three trained models together.
+pub struct Syntax {
+    pub tagger: tagger::Tagger,
+    pub entities: Option<entities::EntityRecognizer>,
+    pub parser: Option<parser::Parser>,
+}
+
+/// File names of the models inside the model folder (`models/syntax`).
+pub const TAGGER_FILE: &str = "tagger.bin.gz";
+pub const ENTITIES_FILE: &str = "entities.bin.gz";
+pub const PARSER_FILE: &str = "parser.bin.gz";
+
+impl Syntax {
+    /// Loads the models from `dir` (the tagger must be there; the recogniser and the parser
+    /// are used where present).
+    pub fn load(dir: &std::path::Path) -> anyhow::Result<Syntax> {
+        let tagger = tagger::Tagger::load(&dir.join(TAGGER_FILE))?;
+        let optional = |name: &str| dir.join(name).exists().then(|| dir.join(name));
+        let entities = optional(ENTITIES_FILE).map(|p| entities::EntityRecognizer::load(&p)).transpose()?;
+        let parser = optional(PARSER_FILE).map(|p| parser::Parser::load(&p)).transpose()?;
+        Ok(Syntax { tagger, entities, parser })
+    }
+
+    /// Tags, entities and tree of a sentence given as token forms (Penn Treebank conventions).
+    pub fn analyze_forms(&self, forms: &[&str]) -> SentenceSyntax {
+        let tags = self.tagger.tag(forms);
+        let entities = self.entities.as_ref().map(|r| r.recognize(forms, &tags)).unwrap_or_default();
+        let tree = self.parser.as_ref().map(|p| p.parse(forms, &tags));
+        SentenceSyntax { tags, entities, tree }
     }
 }

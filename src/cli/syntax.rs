@@ -1,0 +1,82 @@
+//! `quotestance train syntax` and `quotestance eval syntax`: the syntax models.
+
+use anyhow::Result;
+use clap::Args;
+use quotestance::syntax::{conllu, eval, train, Syntax};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct TrainSyntaxArgs {
+    /// Training corpus (CoNLL-U, optionally .gz; default: ../shared/polnear-train/parses.conllu.gz).
+    #[arg(long, value_name = "FILE", default_value = "../shared/polnear-train/parses.conllu.gz")]
+    corpus: PathBuf,
+    /// Folder for the model files.
+    #[arg(long, value_name = "DIR", default_value = "models/syntax")]
+    out: PathBuf,
+    /// Use only the first N sentences (for quick checks).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    #[arg(long, value_name = "N")]
+    tagger_epochs: Option<usize>,
+    #[arg(long, value_name = "N")]
+    entity_epochs: Option<usize>,
+    #[arg(long, value_name = "N")]
+    parser_epochs: Option<usize>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+pub fn train_main(args: TrainSyntaxArgs) -> Result<ExitCode> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
+    }
+    let mut corpus = conllu::read_file(&args.corpus)?;
+    if let Some(n) = args.limit {
+        corpus.truncate(n);
+    }
+    let mut settings = train::SyntaxSettings { seed: args.seed, ..Default::default() };
+    settings.tagger.seed = args.seed;
+    settings.entities.seed = args.seed;
+    settings.parser.seed = args.seed;
+    if let Some(e) = args.tagger_epochs {
+        settings.tagger.epochs = e;
+    }
+    if let Some(e) = args.entity_epochs {
+        settings.entities.epochs = e;
+    }
+    if let Some(e) = args.parser_epochs {
+        settings.parser.epochs = e;
+    }
+    eprintln!("train syntax: {} sentences from {}", corpus.len(), args.corpus.display());
+    train::train_all(&corpus, &settings, &args.out)?;
+    eprintln!("train syntax: wrote {}", args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct EvalSyntaxArgs {
+    /// Gold CoNLL-U file (optionally .gz).
+    #[arg(value_name = "FILE")]
+    gold: PathBuf,
+    /// Model folder (default: models/syntax).
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+    /// Folder of the raw articles (`<doc>.txt`): also score tokenization against the gold offsets.
+    #[arg(long, value_name = "DIR")]
+    articles: Option<PathBuf>,
+}
+
+pub fn eval_main(args: EvalSyntaxArgs) -> Result<ExitCode> {
+    let dir = args.models.unwrap_or_else(|| super::run::locate("models/syntax"));
+    let syntax = Syntax::load(&dir)?;
+    let gold = conllu::read_file(&args.gold)?;
+    let score = eval::evaluate(&syntax, &gold);
+    let [tagger, entities, parser] = score.speeds();
+    println!("speed (tokens/s, one thread): tagger {tagger:.0}, entities {entities:.0}, parser {parser:.0}");
+    println!("{}", score.line());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,267 @@
+//! Named entities: an averaged perceptron that labels tokens greedily from left to right with
+//! BILOU tags (Begin, Inside, Last, Unit, Outside; Ratinov and Roth 2009) over the part-of-speech
+//! tags, so that each entity's span comes out whole. Only label sequences that form spans are
+//! allowed (`I-PERSON` follows `B-` or `I-PERSON`, a sentence never ends inside an entity).
+
+use super::features::key;
+use super::tagger::{Padded, WordHashes};
+use super::weights::{best, Weights};
+use super::{Entity, EntityKind, PosTag};
+use anyhow::{Context, Result};
+use std::path::Path;
+
+/// Position of a token in its entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    Begin,
+    Inside,
+    Last,
+    Unit,
+}
+
+/// Class 0 is Outside; then four classes (B, I, L, U) per entity kind.
+pub(crate) fn class_of(label: Option<(EntityKind, Part)>) -> usize {
+    match label {
+        None => 0,
+        Some((kind, part)) => {
+            let k = EntityKind::ALL.iter().position(|&x| x == kind).expect("kind in ALL");
+            1 + 4 * k + part as usize
+        }
+    }
+}
+
+pub(crate) fn label_of(class: usize) -> Option<(EntityKind, Part)> {
+    if class == 0 {
+        return None;
+    }
+    let kind = EntityKind::ALL[(class - 1) / 4];
+    let part = [Part::Begin, Part::Inside, Part::Last, Part::Unit][(class - 1) % 4];
+    Some((kind, part))
+}
+
+pub(crate) const CLASSES: usize = 1 + 4 * EntityKind::ALL.len();
+
+/// Whether `class` may follow `previous` at position `i` of an `n`-token sentence.
+pub(crate) fn allowed(previous: usize, class: usize, i: usize, n: usize) -> bool {
+    let open = matches!(label_of(previous), Some((_, Part::Begin | Part::Inside)));
+    match label_of(class) {
+        None | Some((_, Part::Unit)) => !open,
+        Some((_, Part::Begin)) => !open && i + 1 < n,
+        Some((kind, Part::Inside)) => open && label_of(previous).is_some_and(|(k, _)| k == kind) && i + 1 < n,
+        Some((kind, Part::Last)) => open && label_of(previous).is_some_and(|(k, _)| k == kind),
+    }
+}
+
+/// Feature templates (part of the model file: never renumber).
+mod t {
+    pub const BIAS: u32 = 0;
+    pub const LOWER: u32 = 1;
+    pub const FORM: u32 = 2;
+    pub const SHAPE: u32 = 3;
+    pub const SUFFIX: u32 = 4; // + 0..=2 for suffixes of 2, 3, 4 characters
+    pub const PREFIX: u32 = 7; // + 0..=1 for prefixes of 2, 3
+    pub const TAG: u32 = 9;
+    pub const PREV_TAG: u32 = 10;
+    pub const NEXT_TAG: u32 = 11;
+    pub const TAG_BIGRAM_LEFT: u32 = 12;
+    pub const TAG_BIGRAM_RIGHT: u32 = 13;
+    pub const PREV_LOWER: u32 = 14;
+    pub const NEXT_LOWER: u32 = 15;
+    pub const PREV2_LOWER: u32 = 16;
+    pub const NEXT2_LOWER: u32 = 17;
+    pub const WORD_NEXT: u32 = 18;
+    pub const PREV_WORD: u32 = 19;
+    pub const SHAPES: u32 = 20;
+    pub const LABEL: u32 = 21;
+    pub const LABELS: u32 = 22;
+    pub const LABEL_WORD: u32 = 23;
+    pub const LABEL_SHAPE: u32 = 24;
+    pub const LABEL_TAG: u32 = 25;
+    pub const CAPITAL_RUN: u32 = 26;
+    pub const FLAGS: u32 = 27;
+    pub const FORM_TAG: u32 = 28;
+    pub const NEXT_FORM: u32 = 29;
+    pub const PREV_FORM: u32 = 30;
+}
+
+/// Per-sentence inputs of the features: hashed words, tags, and the runs of capitalised words.
+pub(crate) struct EntityContext {
+    words: Padded,
+    tags: Vec<u64>,
+    /// For each token: (length of its run of capitalised words capped at 4, position: 0 none,
+    /// 1 first, 2 inside, 3 last, 4 alone).
+    runs: Vec<(u64, u64)>,
+}
+
+impl EntityContext {
+    pub fn new(forms: &[&str], tags: &[PosTag]) -> EntityContext {
+        let capital = |f: &str| f.chars().next().is_some_and(char::is_uppercase);
+        let mut runs = vec![(0, 0); forms.len()];
+        let mut i = 0;
+        while i < forms.len() {
+            if !capital(forms[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < forms.len() && capital(forms[i]) {
+                i += 1;
+            }
+            let len = i - start;
+            for (j, run) in runs[start..i].iter_mut().enumerate() {
+                let position = if len == 1 { 4 } else if j == 0 { 1 } else if j + 1 == len { 3 } else { 2 };
+                *run = (len.min(4) as u64, position);
+            }
+        }
+        EntityContext { words: Padded::new(forms), tags: tags.iter().map(|t| t.0 as u64).collect(), runs }
+    }
+
+    fn tag(&self, i: usize, d: isize) -> u64 {
+        let j = i as isize + d;
+        if j < 0 || j as usize >= self.tags.len() {
+            1000 + d.unsigned_abs() as u64
+        } else {
+            self.tags[j as usize]
+        }
+    }
+}
+
+/// The features of token `i`, given the classes of the two tokens before.
+pub(crate) fn features(ctx: &EntityContext, i: usize, prev: u64, prev2: u64, out: &mut Vec<u64>) {
+    out.clear();
+    let w: &WordHashes = ctx.words.at(i, 0);
+    let (p1, p2, n1, n2) = (ctx.words.at(i, -1), ctx.words.at(i, -2), ctx.words.at(i, 1), ctx.words.at(i, 2));
+    let (tag, tag_before, tag_after) = (ctx.tag(i, 0), ctx.tag(i, -1), ctx.tag(i, 1));
+    out.push(key(t::BIAS, 0, 0, 0));
+    out.push(key(t::LOWER, w.lower, 0, 0));
+    out.push(key(t::FORM, w.form, 0, 0));
+    out.push(key(t::SHAPE, w.shape, 0, 0));
+    for n in 0..3 {
+        out.push(key(t::SUFFIX + n as u32, w.suffixes[n + 1], 0, 0));
+    }
+    for n in 0..2 {
+        out.push(key(t::PREFIX + n as u32, w.prefixes[n + 1], 0, 0));
+    }
+    out.push(key(t::TAG, tag, 0, 0));
+    out.push(key(t::PREV_TAG, tag_before, 0, 0));
+    out.push(key(t::NEXT_TAG, tag_after, 0, 0));
+    out.push(key(t::TAG_BIGRAM_LEFT, tag_before, tag, 0));
+    out.push(key(t::TAG_BIGRAM_RIGHT, tag, tag_after, 0));
+    out.push(key(t::PREV_LOWER, p1.lower, 0, 0));
+    out.push(key(t::NEXT_LOWER, n1.lower, 0, 0));
+    out.push(key(t::PREV2_LOWER, p2.lower, 0, 0));
+    out.push(key(t::NEXT2_LOWER, n2.lower, 0, 0));
+    out.push(key(t::WORD_NEXT, w.lower, n1.lower, 0));
+    out.push(key(t::PREV_WORD, p1.lower, w.lower, 0));
+    out.push(key(t::SHAPES, p1.shape, w.shape, n1.shape));
+    out.push(key(t::LABEL, prev, 0, 0));
+    out.push(key(t::LABELS, prev, prev2, 0));
+    out.push(key(t::LABEL_WORD, prev, w.lower, 0));
+    out.push(key(t::LABEL_SHAPE, prev, w.shape, 0));
+    out.push(key(t::LABEL_TAG, prev, tag, 0));
+    let (run, position) = ctx.runs[i];
+    out.push(key(t::CAPITAL_RUN, run, position, 0));
+    out.push(key(t::FLAGS, w.flags, 0, 0));
+    out.push(key(t::FORM_TAG, w.form, tag, 0));
+    out.push(key(t::NEXT_FORM, n1.form, 0, 0));
+    out.push(key(t::PREV_FORM, p1.form, 0, 0));
+}
+
+/// Turns a sequence of classes into entity spans.
+pub(crate) fn spans(classes: &[usize]) -> Vec<Entity> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, EntityKind)> = None;
+    for (i, &c) in classes.iter().enumerate() {
+        match label_of(c) {
+            None => open = None,
+            Some((kind, Part::Unit)) => {
+                open = None;
+                out.push(Entity { first: i, end: i + 1, kind });
+            }
+            Some((kind, Part::Begin)) => open = Some((i, kind)),
+            Some((_, Part::Inside)) => {}
+            Some((kind, Part::Last)) => {
+                if let Some((first, k)) = open.take() {
+                    if k == kind {
+                        out.push(Entity { first, end: i + 1, kind });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+pub(crate) const START: u64 = 999;
+pub(crate) const KIND: &str = "quotestance-entities-1";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct EntityMeta {
+    kind: String,
+}
+
+/// A trained named-entity recogniser.
+pub struct EntityRecognizer {
+    weights: Weights,
+}
+
+impl EntityRecognizer {
+    pub(crate) fn new(weights: Weights) -> EntityRecognizer {
+        EntityRecognizer { weights }
+    }
+
+    pub fn load(path: &Path) -> Result<EntityRecognizer> {
+        let (meta, weights) = Weights::load(path)?;
+        let meta: EntityMeta = serde_json::from_value(meta).with_context(|| format!("{}: not an entity model", path.display()))?;
+        anyhow::ensure!(meta.kind == KIND, "{}: model kind {:?}, expected {KIND:?}", path.display(), meta.kind);
+        Ok(EntityRecognizer { weights })
+    }
+
+    pub(crate) fn save(&self, path: &Path) -> Result<()> {
+        self.weights.save(path, &serde_json::to_value(EntityMeta { kind: KIND.into() })?)
+    }
+
+    /// The entities of a tagged sentence.
+    pub fn recognize(&self, forms: &[&str], tags: &[PosTag]) -> Vec<Entity> {
+        spans(&self.classes(forms, tags))
+    }
+
+    pub(crate) fn classes(&self, forms: &[&str], tags: &[PosTag]) -> Vec<usize> {
+        let ctx = EntityContext::new(forms, tags);
+        let mut out = Vec::with_capacity(forms.len());
+        let mut feats = Vec::with_capacity(32);
+        let mut scores = [0.0f32; CLASSES];
+        let (mut prev, mut prev2) = (START, START);
+        let mut previous_class = 0;
+        for i in 0..forms.len() {
+            features(&ctx, i, prev, prev2, &mut feats);
+            scores.iter_mut().for_each(|s| *s = 0.0);
+            self.weights.add_scores(&feats, &mut scores);
+            let class = best(&scores, |c| allowed(previous_class, c, i, forms.len())).unwrap_or(0);
+            out.push(class);
+            previous_class = class;
+            prev2 = prev;
+            prev = class as u64;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_round_trip_and_spans_close() {
+        for c in 0..CLASSES {
+            assert_eq!(class_of(label_of(c)), c);
+        }
+        let b = class_of(Some((EntityKind::Person, Part::Begin)));
+        let l = class_of(Some((EntityKind::Person, Part::Last)));
+        let u = class_of(Some((EntityKind::Location, Part::Unit)));
+        assert_eq!(spans(&[b, l, 0, u]), vec![Entity { first: 0, end: 2, kind: EntityKind::Person }, Entity { first: 3, end: 4, kind: EntityKind::Location }]);
+        assert!(!allowed(b, 0, 1, 3));
+        assert!(!allowed(0, b, 2, 3), "no entity may open on the last token");
+        assert!(allowed(b, l, 1, 3));
+    }
+}
