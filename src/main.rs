@@ -36,6 +36,8 @@ enum Command {
 enum TrainWhat {
     /// Train the tagger, the entity recogniser and the parser from a CoNLL-U corpus.
     Syntax(cli::syntax::TrainSyntaxArgs),
+    /// Train the speaker ranker from annotated attributions (PolNeAR train), calibrated on dev.
+    Speaker(cli::speaker::TrainSpeakerArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cli::run::main(args),
         Command::Eval(args) => cli::eval::main(args),
         Command::Train(TrainWhat::Syntax(args)) => cli::syntax::train_main(args),
+        Command::Train(TrainWhat::Speaker(args)) => cli::speaker::train_main(args),
         Command::Tone(args) => cli::tone::tone_main(args),
         Command::TrainTone(args) => cli::tone::train_main(args),
         Command::AssembleTone(args) => cli::tone::assemble_main(args),

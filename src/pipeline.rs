@@ -1,6 +1,7 @@
 //! One article through the text stages: clean → split → quote → attribute, into CSV rows.
 
-use crate::attribute::{ArticleSentence, Attribution, Attributor};
+use crate::attribute::{ArticleSentence, Attribution, Attributor, SpeakerChooser};
+use crate::syntax::{ParsedSentence, Syntax};
 use crate::clean::{self, Paragraph, Role};
 use crate::date;
 use crate::quote::{find_quotes, Quote};
@@ -9,20 +10,71 @@ use crate::record::{QuoteKind, QuoteRow};
 use crate::roster::Roster;
 use crate::split;
 
-/// Finds, attributes and describes every quotation of one article (headline ones included),
-/// in text order. Rows carry no tone yet.
+/// What the text stages need besides the article: the roster, and the learned models where
+/// they were loaded (without them, tokens and speakers come from the hand-written rules alone).
+#[derive(Clone, Copy)]
+pub struct Models<'a> {
+    pub roster: &'a Roster,
+    pub syntax: Option<&'a Syntax>,
+    pub speaker: Option<&'a SpeakerChooser>,
+}
+
+/// Finds, attributes and describes every quotation of one article with the rules alone.
 pub fn analyze(article: &Article, roster: &Roster) -> Vec<QuoteRow> {
-    let text = article.text.as_str();
-    let paragraphs = clean::layout(text, article.title.is_some());
-    let published = date::published(article.date.as_deref(), text, &paragraphs, &article.source);
+    analyze_with(article, Models { roster, syntax: None, speaker: None })
+}
+
+/// The sentences the syntax stage parses: those that hold a quote, and their neighbours.
+pub fn sentences_near_quotes(sentences: &[ArticleSentence], quotes: &[Quote]) -> Vec<bool> {
+    let mut near = vec![false; sentences.len()];
+    let at = |offset: usize| sentences.partition_point(|s| s.span.end <= offset);
+    for q in quotes {
+        let (first, last) = (at(q.open), at(q.end.saturating_sub(1).max(q.start)));
+        for flag in near.iter_mut().take(last + 2).skip(first.saturating_sub(1)) {
+            *flag = true;
+        }
+    }
+    near
+}
+
+/// One article's text as the stages before attribution left it: paragraphs, sentences,
+/// quotations, and the syntax of the sentences near quotations.
+pub struct Prepared {
+    pub paragraphs: Vec<Paragraph>,
+    pub sentences: Vec<ArticleSentence>,
+    pub quotes: Vec<Quote>,
+    /// One slot per sentence; `None` where the syntax stage did not look.
+    pub parsed: Vec<Option<ParsedSentence>>,
+}
+
+/// Runs clean → split → quote → syntax on `text`.
+pub fn prepare(text: &str, has_title: bool, syntax: Option<&Syntax>) -> Prepared {
+    let paragraphs = clean::layout(text, has_title);
     let sentences: Vec<ArticleSentence> = paragraphs
         .iter()
         .enumerate()
         .flat_map(|(index, p)| split::split(text, p.start, p.end).into_iter().map(move |span| ArticleSentence { span, paragraph: index }))
         .collect();
     let quotes = find_quotes(text, &paragraphs);
+    let parsed: Vec<Option<ParsedSentence>> = match syntax {
+        Some(syntax) => sentences_near_quotes(&sentences, &quotes)
+            .iter()
+            .zip(&sentences)
+            .map(|(&near, s)| near.then(|| syntax.analyze_span(text, s.span.start, s.span.end)))
+            .collect(),
+        None => vec![None; sentences.len()],
+    };
+    Prepared { paragraphs, sentences, quotes, parsed }
+}
 
-    let mut attributor = Attributor::new(text, &paragraphs, &sentences, &quotes, roster);
+/// Finds, attributes and describes every quotation of one article (headline ones included),
+/// in text order. Rows carry no tone yet.
+pub fn analyze_with(article: &Article, models: Models) -> Vec<QuoteRow> {
+    let roster = models.roster;
+    let text = article.text.as_str();
+    let Prepared { paragraphs, sentences, quotes, parsed } = prepare(text, article.title.is_some(), models.syntax);
+    let published = date::published(article.date.as_deref(), text, &paragraphs, &article.source);
+    let mut attributor = Attributor::new(text, &paragraphs, &sentences, &quotes, roster).with_syntax(parsed).with_chooser(models.speaker);
     let mut rows = title_rows(article, &attributor, published.as_deref());
     let attributions = attributor.attribute_all(&quotes);
     let char_offsets = char_offsets(text, quotes.iter().flat_map(|q| [q.start, q.end]));

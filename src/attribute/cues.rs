@@ -313,6 +313,7 @@ impl Attributor<'_> {
                 mention: self.token_text(pronoun_at).to_string(),
                 method: Method::Pronoun,
                 confidence: (0.85 - 0.05 * distance as f32).max(0.5),
+                mention_start: Some(self.tokens[pronoun_at].start),
             }),
             None if named_from != usize::MAX => self.mention_after(named_from, end).and_then(|m| self.resolved(m, "according to", 0.9)).map(|a| self.as_according(a)),
             None => None,

@@ -21,13 +21,19 @@
 //! one. Quotes in page furniture are never attributed; quotes in the headline only through
 //! headline patterns (`headline`).
 
+pub mod calibrate;
+pub mod candidates;
+mod choose;
 mod cues;
+pub mod features;
 mod headline;
 pub mod lexicon;
 pub mod mentions;
+pub mod ranker;
 mod resolve;
 mod subject;
 pub mod tokens;
+pub mod train;
 
 pub use headline::headline_speaker;
 
@@ -35,6 +41,8 @@ use crate::clean::{Paragraph, Role};
 use crate::quote::Quote;
 use crate::roster::Roster;
 use crate::split::Sentence;
+use crate::syntax::ParsedSentence;
+pub use choose::{SpeakerChooser, MODEL_FILE, SPEAKER_MODEL_DIR};
 use mentions::{Mention, MentionKind, Mentions};
 use tokens::{Token, TokenKind};
 
@@ -100,11 +108,13 @@ pub struct Attribution {
     pub mention: String,
     pub method: Method,
     pub confidence: f32,
+    /// Byte offset where the mention starts in the text (`None` for continuations and headlines).
+    pub mention_start: Option<usize>,
 }
 
 impl Attribution {
     fn none(method: Method) -> Attribution {
-        Attribution { speaker: None, cue: String::new(), mention: String::new(), method, confidence: 0.0 }
+        Attribution { speaker: None, cue: String::new(), mention: String::new(), method, confidence: 0.0, mention_start: None }
     }
 }
 
@@ -160,6 +170,20 @@ pub struct Attributor<'a> {
     speakers_by_sentence: Vec<Vec<usize>>,
     /// For each sentence, the range of its mentions (mentions come in text order).
     mention_ranges: Vec<std::ops::Range<usize>>,
+    /// What the syntax stage found in each sentence (`None` where it did not look).
+    parsed: Vec<Option<ParsedSentence>>,
+    /// The learned speaker chooser; `None` leaves the choice to the rules.
+    chooser: Option<&'a SpeakerChooser>,
+    /// Training only: each body quote's candidates and their features, with the rules' choice.
+    pub(crate) collected: Option<Vec<CollectedQuote>>,
+}
+
+/// A quote's candidates and features, as collected for training.
+#[derive(Debug, Clone)]
+pub struct CollectedQuote {
+    pub quote: usize,
+    pub candidates: Vec<candidates::Candidate>,
+    pub features: Vec<Vec<f32>>,
 }
 
 impl<'a> Attributor<'a> {
@@ -213,7 +237,23 @@ impl<'a> Attributor<'a> {
             mention_ending_at,
             mention_starting_at,
             speakers_by_sentence: vec![Vec::new(); sentences.len()],
+            parsed: vec![None; sentences.len()],
+            chooser: None,
+            collected: None,
         }
+    }
+
+    /// Gives the attribution what the syntax stage found, one entry per sentence.
+    pub fn with_syntax(mut self, parsed: Vec<Option<ParsedSentence>>) -> Self {
+        assert_eq!(parsed.len(), self.sentences.len(), "one parse slot per sentence");
+        self.parsed = parsed;
+        self
+    }
+
+    /// Lets the learned model choose among the candidates (the rules' answer is one of its features).
+    pub fn with_chooser(mut self, chooser: Option<&'a SpeakerChooser>) -> Self {
+        self.chooser = chooser;
+        self
     }
 
     /// Attributes every quote (in text order). Returns one attribution per quote.
@@ -224,7 +264,10 @@ impl<'a> Attributor<'a> {
             let attribution = match role {
                 Role::Furniture => Attribution::none(Method::Furniture),
                 Role::Headline => self.headline(q),
-                Role::Body => self.body(quotes, i, &out),
+                Role::Body => {
+                    let rule = self.body(quotes, i, &out);
+                    self.choose(quotes, i, &out, rule)
+                }
             };
             if let Some(Speaker::Entity(e)) = &attribution.speaker {
                 // Whoever speaks is a person (a bare `Nuland` was not known to be one).
@@ -263,6 +306,11 @@ impl<'a> Attributor<'a> {
                 None => SpeakerName { name: name.clone(), id: None },
             },
         }
+    }
+
+    /// The surname of entity `e`.
+    pub fn entity_surname(&self, e: usize) -> &str {
+        &self.found.entities[e].surname
     }
 
     /// The sentence holding byte offset `at`.
@@ -358,7 +406,7 @@ impl<'a> Attributor<'a> {
         }
         // Rule 5: an earlier quote of the same paragraph, with nobody else made to speak in
         // between; or the speaker of the sentence before.
-        let continuation = |speaker: Speaker, confidence: f32| Attribution { speaker: Some(speaker), cue: String::new(), mention: String::new(), method: Method::Continuation, confidence };
+        let continuation = |speaker: Speaker, confidence: f32| Attribution { speaker: Some(speaker), cue: String::new(), mention: String::new(), method: Method::Continuation, confidence, mention_start: None };
         if let Some(prev) = (0..index).rev().find(|&j| quotes[j].paragraph == q.paragraph) {
             if let Some(speaker) = earlier[prev].speaker.clone() {
                 if !self.other_subject_between(quotes[prev].close, q.open, &speaker) {
@@ -419,6 +467,7 @@ impl<'a> Attributor<'a> {
                 mention: name,
                 method: Method::Headline,
                 confidence: 0.6,
+                mention_start: None,
             },
             None => Attribution::none(Method::None),
         }

@@ -40,7 +40,7 @@ impl Attributor<'_> {
                 (Speaker::Entity(self.resolve_role(mention.first, role)?), Method::Role, 0.8)
             }
         };
-        Some(Attribution { speaker: Some(speaker), cue: cue.to_string(), mention: words, method, confidence })
+        Some(Attribution { speaker: Some(speaker), cue: cue.to_string(), mention: words, method, confidence, mention_start: Some(self.tokens[mention.first].start) })
     }
 
     /// A name set off by a comma right after a role phrase, a few words on at most.

@@ -2,6 +2,7 @@
 
 pub mod eval;
 pub mod run;
+pub mod speaker;
 pub mod syntax;
 pub mod tone;
 

@@ -8,7 +8,9 @@ use super::EXIT_PARTIAL;
 use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use quotestance::pipeline::{analyze, is_roster_row};
+use quotestance::attribute::{SpeakerChooser, SPEAKER_MODEL_DIR};
+use quotestance::pipeline::{analyze_with, is_roster_row, Models};
+use quotestance::syntax::Syntax;
 use quotestance::read::{self, Article, InputError};
 use quotestance::record::{QuoteRow, ToneColumns};
 use quotestance::roster::Roster;
@@ -54,6 +56,15 @@ pub struct RunArgs {
     /// Start the CSV with a UTF-8 byte-order mark, for Excel.
     #[arg(long)]
     bom: bool,
+    /// Syntax models folder (default: models/syntax).
+    #[arg(long, value_name = "DIR")]
+    syntax_model: Option<PathBuf>,
+    /// Speaker model folder (default: models/speaker).
+    #[arg(long, value_name = "DIR")]
+    speaker_model: Option<PathBuf>,
+    /// Choose speakers with the hand-written rules alone (no syntax stage, no learned ranker).
+    #[arg(long)]
+    rules_only: bool,
 }
 
 /// What a run did, for the summary and the exit status.
@@ -81,6 +92,9 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
         let dir = args.model.clone().unwrap_or_else(default_model_dir);
         Some(ToneModel::load(&dir, threads).context("cannot load the tone model (use --no-tone to skip tone, or --model DIR)")?)
     };
+
+    let (syntax, speaker) = learned_models(&args)?;
+    let models = Models { roster: &roster, syntax: syntax.as_ref(), speaker: speaker.as_ref() };
 
     let (files, expand_errors) = read::expand_inputs(&args.inputs);
     if files.is_empty() {
@@ -126,7 +140,7 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
                 }
                 Batch::Articles(chunk) => chunk,
             };
-            let rows = pool.install(|| chunk.par_iter().map(|a| analyze_guarded(a, &roster)).collect::<Vec<_>>());
+            let rows = pool.install(|| chunk.par_iter().map(|a| analyze_guarded(a, models)).collect::<Vec<_>>());
             let rows: Vec<Vec<QuoteRow>> = rows
                 .into_iter()
                 .map(|r| r.unwrap_or_else(|e| {
@@ -166,11 +180,32 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
 
 /// Runs the text stages on one article; an internal error (a panic) skips that article with a
 /// message instead of ending the batch.
-fn analyze_guarded(article: &Article, roster: &Roster) -> Result<Vec<QuoteRow>, InputError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyze(article, roster))).map_err(|panic| {
+fn analyze_guarded(article: &Article, models: Models) -> Result<Vec<QuoteRow>, InputError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyze_with(article, models))).map_err(|panic| {
         let what = panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("unknown");
         InputError { path: article.source.clone(), line: None, message: format!("internal error on article {:?} ({what}); please report it", article.id) }
     })
+}
+
+/// The syntax models and the speaker ranker: from the flags, else the default folders where
+/// they exist; none of them with `--rules-only`.
+fn learned_models(args: &RunArgs) -> Result<(Option<Syntax>, Option<SpeakerChooser>)> {
+    if args.rules_only {
+        return Ok((None, None));
+    }
+    let syntax_dir = args.syntax_model.clone().unwrap_or_else(|| locate("models/syntax"));
+    let syntax = if args.syntax_model.is_some() || syntax_dir.join(quotestance::syntax::TAGGER_FILE).exists() {
+        Some(Syntax::load(&syntax_dir).with_context(|| format!("cannot load the syntax models from {} (or run with --rules-only)", syntax_dir.display()))?)
+    } else {
+        None
+    };
+    let speaker_dir = args.speaker_model.clone().unwrap_or_else(|| locate(SPEAKER_MODEL_DIR));
+    let speaker = if args.speaker_model.is_some() || speaker_dir.join(quotestance::attribute::MODEL_FILE).exists() {
+        Some(SpeakerChooser::load(&speaker_dir)?)
+    } else {
+        None
+    };
+    Ok((syntax, speaker))
 }
 
 /// What the reader thread sends: a chunk of articles, or an input it had to skip.

@@ -216,6 +216,33 @@ pub struct SentenceSyntax {
     pub tree: Option<Tree>,
 }
 
+/// A sentence of an article with everything the syntax stage found in it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedSentence {
+    pub tokens: Vec<tokenize::Token>,
+    pub syntax: SentenceSyntax,
+}
+
+impl ParsedSentence {
+    /// The tokens that overlap the byte range `start..end`, as a token range.
+    pub fn tokens_in(&self, start: usize, end: usize) -> std::ops::Range<usize> {
+        let first = self.tokens.partition_point(|t| t.end <= start);
+        let last = self.tokens.partition_point(|t| t.start < end);
+        first..last.max(first)
+    }
+
+    /// The head of the token range: the token whose own head lies outside it (the last one
+    /// where there is no tree or several qualify).
+    pub fn head_of(&self, range: std::ops::Range<usize>) -> Option<usize> {
+        if range.is_empty() {
+            return None;
+        }
+        let tree = self.syntax.tree.as_ref()?;
+        let outside = |i: usize| tree.heads[i].is_none_or(|h| !range.contains(&h));
+        range.clone().rev().find(|&i| outside(i)).or(Some(range.end - 1))
+    }
+}
+
 /// The three trained models together.
 pub struct Syntax {
     pub tagger: tagger::Tagger,
@@ -237,6 +264,14 @@ impl Syntax {
         let entities = optional(ENTITIES_FILE).map(|p| entities::EntityRecognizer::load(&p)).transpose()?;
         let parser = optional(PARSER_FILE).map(|p| parser::Parser::load(&p)).transpose()?;
         Ok(Syntax { tagger, entities, parser })
+    }
+
+    /// Tokens, tags, entities and tree of the sentence `text[start..end]`.
+    pub fn analyze_span(&self, text: &str, start: usize, end: usize) -> ParsedSentence {
+        let tokens = tokenize::tokenize(text, start, end);
+        let forms: Vec<&str> = tokens.iter().map(|t| t.form.as_str()).collect();
+        let syntax = self.analyze_forms(&forms);
+        ParsedSentence { tokens, syntax }
     }
 
     /// Tags, entities and tree of a sentence given as token forms (Penn Treebank conventions).

@@ -1,0 +1,277 @@
+//! Training the speaker ranker from PolNeAR's annotated attributions.
+//!
+//! Each article of the training split goes through the run-time stages (clean, split, quotes,
+//! syntax, rules); every quote in running text becomes a group of candidates with features
+//! (`attribute::candidates`, `attribute::features`). Its label comes from the annotation: the
+//! attribution whose content span holds the quote gives the source span, and the candidate that
+//! overlaps the source most is the gold one (the pronoun, where the source is `he`: resolution
+//! is a later step). A quote outside every annotated content span is a scare quote, title or
+//! term: its gold candidate is "nobody". Quotes whose source no candidate reaches are left out.
+
+use super::ranker::{self as gbdt, Group, RankerConfig};
+use crate::attribute::candidates::CandidateKind;
+use crate::attribute::features::FEATURES;
+use crate::attribute::ranker::Ranker;
+use crate::attribute::{Attributor, CollectedQuote, Speaker};
+use crate::pipeline::{prepare, Prepared};
+use crate::roster::Roster;
+use crate::syntax::Syntax;
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A span as the corpus gives it: character offsets.
+#[derive(Debug, Clone, Deserialize)]
+struct CharSpan {
+    start: usize,
+    end: usize,
+}
+
+/// One line of `attributions.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+struct AttributionLine {
+    article: String,
+    source: Vec<CharSpan>,
+    #[allow(dead_code)]
+    cue: Vec<CharSpan>,
+    content: Vec<CharSpan>,
+    speaker: Option<String>,
+}
+
+/// An annotated attribution in byte offsets of the article text.
+#[derive(Debug, Clone)]
+pub struct GoldAttribution {
+    pub source: Vec<(usize, usize)>,
+    pub content: Vec<(usize, usize)>,
+    /// The head surname of the source, where it names a person.
+    pub speaker: Option<String>,
+}
+
+/// The annotated attributions of a split, by article.
+pub fn read_attributions(path: &Path) -> Result<HashMap<String, Vec<(Vec<(usize, usize)>, Vec<(usize, usize)>, Option<String>)>>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut out: HashMap<String, Vec<_>> = HashMap::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let a: AttributionLine = serde_json::from_str(line).with_context(|| format!("{}:{}: not an attribution", path.display(), n + 1))?;
+        let spans = |v: &[CharSpan]| v.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>();
+        out.entry(a.article.clone()).or_default().push((spans(&a.source), spans(&a.content), a.speaker));
+    }
+    Ok(out)
+}
+
+/// Character offsets → byte offsets of `text`.
+fn to_bytes(text: &str, spans: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let starts: Vec<usize> = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect();
+    let at = |c: usize| starts[c.min(starts.len() - 1)];
+    spans.iter().map(|&(s, e)| (at(s), at(e))).collect()
+}
+
+fn overlap(a: (usize, usize), b: (usize, usize)) -> usize {
+    a.1.min(b.1).saturating_sub(a.0.max(b.0))
+}
+
+/// One quote's candidates with the index of the gold one.
+#[derive(Debug, Clone)]
+pub struct LabelledQuote {
+    pub article: String,
+    pub group: Group,
+    /// Whether the gold candidate names a person (the cases the `other` score counts).
+    pub named: bool,
+}
+
+/// The labelled groups of every article of a split (in file-name order, so the result is the
+/// same for any thread count).
+pub fn collect(split_dir: &Path, syntax: Option<&Syntax>, roster: &Roster, limit: Option<usize>) -> Result<Vec<LabelledQuote>> {
+    let gold = read_attributions(&split_dir.join("attributions.jsonl"))?;
+    let mut files: Vec<_> = std::fs::read_dir(split_dir.join("articles"))
+        .with_context(|| format!("cannot list {}/articles", split_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    if let Some(n) = limit {
+        files.truncate(n);
+    }
+    let per_article: Vec<Result<Vec<LabelledQuote>>> = files
+        .par_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let annotations: Vec<GoldAttribution> = gold
+                .get(&id)
+                .map(|list| list.iter().map(|(s, c, sp)| GoldAttribution { source: to_bytes(&text, s), content: to_bytes(&text, c), speaker: sp.clone() }).collect())
+                .unwrap_or_default();
+            Ok(label_article(&id, &text, &annotations, syntax, roster))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for r in per_article {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
+/// The labelled groups of one article.
+pub fn label_article(id: &str, text: &str, gold: &[GoldAttribution], syntax: Option<&Syntax>, roster: &Roster) -> Vec<LabelledQuote> {
+    let Prepared { paragraphs, sentences, quotes, parsed } = prepare(text, false, syntax);
+    let mut attributor = Attributor::new(text, &paragraphs, &sentences, &quotes, roster).with_syntax(parsed);
+    attributor.collected = Some(Vec::new());
+    attributor.attribute_all(&quotes);
+    let collected: Vec<CollectedQuote> = attributor.collected.take().unwrap_or_default();
+    let mut out = Vec::new();
+    for c in collected {
+        let q = quotes[c.quote];
+        // The attribution whose content holds most of the quote.
+        let holder = gold.iter().max_by_key(|g| g.content.iter().map(|&span| overlap(span, (q.start, q.end))).sum::<usize>());
+        let held = holder.filter(|g| 2 * g.content.iter().map(|&span| overlap(span, (q.start, q.end))).sum::<usize>() >= q.end - q.start);
+        let nobody = c.candidates.len() - 1;
+        let (gold_index, named) = match held {
+            None => (Some(nobody), false),
+            Some(g) => {
+                let best = c
+                    .candidates
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| k.mention.is_some())
+                    .map(|(i, k)| (i, g.source.iter().map(|&s| overlap(s, (k.start, k.end))).sum::<usize>()))
+                    .filter(|&(_, o)| o > 0)
+                    .max_by_key(|&(i, o)| (o, std::cmp::Reverse(i)));
+                let via_previous = || {
+                    let surname = g.speaker.as_deref()?.to_lowercase();
+                    c.candidates.iter().position(|k| {
+                        k.kind == CandidateKind::Previous && matches!(&k.previous, Some((_, Speaker::Entity(e))) if attributor.entity_surname(*e).to_lowercase() == surname)
+                    })
+                };
+                (best.map(|(i, _)| i).or_else(via_previous), g.speaker.is_some())
+            }
+        };
+        if let Some(gold_index) = gold_index {
+            out.push(LabelledQuote { article: id.to_string(), group: Group { rows: c.features, gold: Some(gold_index) }, named });
+        }
+    }
+    out
+}
+
+/// Sets the features whose names start with one of `prefixes` to NaN (missing), for ablations.
+pub fn blank_features(group: &mut Group, prefixes: &[&str]) {
+    let blank: Vec<usize> = (0..FEATURES.len()).filter(|&i| prefixes.iter().any(|p| FEATURES[i].starts_with(p))).collect();
+    for row in &mut group.rows {
+        for &i in &blank {
+            row[i] = f32::NAN;
+        }
+    }
+}
+
+/// Settings of a speaker-model training run.
+#[derive(Debug, Clone)]
+pub struct SpeakerSettings {
+    pub ranker: RankerConfig,
+    /// Share of training articles held out for early stopping.
+    pub validation_share: f64,
+    /// Roster rows need this precision on the dev split.
+    pub target_precision: f64,
+}
+
+impl Default for SpeakerSettings {
+    fn default() -> Self {
+        SpeakerSettings { ranker: RankerConfig::default(), validation_share: 0.1, target_precision: 0.98 }
+    }
+}
+
+/// What a training run measured.
+#[derive(Debug, Clone)]
+pub struct SpeakerReport {
+    pub train_groups: usize,
+    pub dev_groups: usize,
+    pub dev_top1: f64,
+    pub dev_top1_rules: f64,
+    pub ece_before: f64,
+    pub ece_after: f64,
+    pub roster_threshold: f32,
+    pub best_iteration: usize,
+    pub reliability: String,
+}
+
+/// Top-1 accuracy of "whatever the rules chose" (the `rule.agrees` candidate, else nobody).
+pub fn rules_top1(groups: &[Group]) -> f64 {
+    let agrees = FEATURES.iter().position(|&f| f == "rule.agrees").expect("feature");
+    let right = groups
+        .iter()
+        .filter(|g| {
+            let pick = g.rows.iter().position(|r| r[agrees] == 1.0).unwrap_or(g.rows.len() - 1);
+            g.gold == Some(pick)
+        })
+        .count();
+    right as f64 / groups.len().max(1) as f64
+}
+
+/// Whether a training article is held out from fitting (for early stopping and an end-to-end
+/// check on text the model has not seen): a stable hash of its id.
+pub fn held_out(id: &str, share: f64) -> bool {
+    (crate::syntax::features::hash_str(id) % 1000) as f64 / 1000.0 < share
+}
+
+/// Trains the ranker on `train` (a share of its articles held out for early stopping),
+/// calibrates it on `dev` and chooses the roster threshold there.
+pub fn train(train: &[LabelledQuote], dev: &[LabelledQuote], settings: &SpeakerSettings) -> Result<(Ranker, SpeakerReport)> {
+    // Hold out whole articles, chosen by a stable hash of the id.
+    let held_out = |id: &str| held_out(id, settings.validation_share);
+    let fit: Vec<Group> = train.iter().filter(|q| !held_out(&q.article)).map(|q| q.group.clone()).collect();
+    let valid: Vec<Group> = train.iter().filter(|q| held_out(&q.article)).map(|q| q.group.clone()).collect();
+    let names: Vec<String> = FEATURES.iter().map(|s| s.to_string()).collect();
+    let (mut ranker, report) = gbdt::train_with_validation(&fit, &valid, &names, &settings.ranker)?;
+    let dev_groups: Vec<Group> = dev.iter().map(|q| q.group.clone()).collect();
+    let (probs, correct) = top_probabilities(&ranker, &dev_groups);
+    let ece_before = crate::attribute::calibrate::expected_calibration_error(&probs, &correct, 10);
+    let calibration = super::calibrate::fit_isotonic(&probs, &correct)?;
+    let calibrated: Vec<f32> = probs.iter().map(|&p| calibration.apply(p)).collect();
+    let ece_after = crate::attribute::calibrate::expected_calibration_error(&calibrated, &correct, 10);
+    let reliability = format!("{}", crate::attribute::calibrate::reliability_table(&calibrated, &correct, 10));
+    // The threshold: among quotes given to a named person, the lowest confidence at which the
+    // dev split's precision is at least the target.
+    let named: Vec<usize> = (0..dev.len()).filter(|&i| dev[i].named && top_is_mention(&ranker, &dev_groups[i])).collect();
+    let named_probs: Vec<f32> = named.iter().map(|&i| calibrated[i]).collect();
+    let named_correct: Vec<bool> = named.iter().map(|&i| correct[i]).collect();
+    let roster_threshold = crate::attribute::calibrate::threshold_for_precision_with_support(&named_probs, &named_correct, settings.target_precision, 30).unwrap_or(0.9);
+    ranker.set_calibration(Some(calibration));
+    let dev_top1 = gbdt::top1_accuracy(&ranker, &dev_groups);
+    ranker.set_info(serde_json::json!({
+        "roster_threshold": roster_threshold,
+        "trained_on": "polnear-train attributions",
+        "calibrated_on": "polnear-dev",
+        "dev_top1": dev_top1,
+        "best_iteration": report.best_iteration,
+    }));
+    let report = SpeakerReport {
+        train_groups: fit.len() + valid.len(),
+        dev_groups: dev_groups.len(),
+        dev_top1,
+        dev_top1_rules: rules_top1(&dev_groups),
+        ece_before,
+        ece_after,
+        roster_threshold,
+        best_iteration: report.best_iteration,
+        reliability,
+    };
+    Ok((ranker, report))
+}
+
+/// The best candidate's probability and whether it is the gold one, per group.
+fn top_probabilities(ranker: &Ranker, groups: &[Group]) -> (Vec<f32>, Vec<bool>) {
+    groups
+        .iter()
+        .map(|g| {
+            let p = ranker.rank(&g.rows);
+            let best = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a))).unwrap_or(0);
+            (p[best], g.gold == Some(best))
+        })
+        .unzip()
+}
+
+fn top_is_mention(ranker: &Ranker, g: &Group) -> bool {
+    let p = ranker.rank(&g.rows);
+    let best = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a))).unwrap_or(0);
+    best + 1 != g.rows.len()
+}

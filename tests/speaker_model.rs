@@ -1,0 +1,35 @@
+//! The learned speaker ranker, retrained on a slice of PolNeAR train: on training articles it
+//! did not see, it must pick the annotated source more often than the hand-written rules do.
+//! (Skips with a message where ../shared is not present.)
+
+use quotestance::attribute::train::speaker::{collect, rules_top1, train, SpeakerSettings};
+use quotestance::attribute::train::ranker::top1_accuracy;
+use quotestance::roster::Roster;
+use std::path::PathBuf;
+
+#[test]
+fn a_ranker_retrained_on_a_slice_beats_the_rules_on_held_out_articles() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let split = root.join("../shared/polnear-train");
+    if !split.join("attributions.jsonl").exists() {
+        eprintln!("skipped: {} not found", split.display());
+        return;
+    }
+    let roster = Roster::load(&root.join("data/roster.toml")).unwrap();
+    // The first 240 articles (in file order): 180 to learn from, the last 60 unseen.
+    let all = collect(&split, None, &roster, Some(240)).unwrap();
+    let mut articles: Vec<&str> = all.iter().map(|q| q.article.as_str()).collect();
+    articles.dedup();
+    let cut = articles[articles.len() * 3 / 4].to_string();
+    let (learn, unseen): (Vec<_>, Vec<_>) = all.iter().cloned().partition(|q| q.article < cut);
+    assert!(learn.len() > 500 && unseen.len() > 100, "{} / {} quotes", learn.len(), unseen.len());
+    let mut settings = SpeakerSettings::default();
+    settings.ranker.trees = 120;
+    // Calibrated on part of the learning slice here (the real run calibrates on PolNeAR dev).
+    let (ranker, _) = train(&learn, &learn[..learn.len() / 5], &settings).unwrap();
+    let groups: Vec<_> = unseen.iter().map(|q| q.group.clone()).collect();
+    let (model, rules) = (top1_accuracy(&ranker, &groups), rules_top1(&groups));
+    println!("unseen quotes {}: model top-1 {model:.3}, rules {rules:.3}", groups.len());
+    assert!(model > rules + 0.05, "model {model:.3} vs rules {rules:.3}");
+    assert!(model > 0.75, "model {model:.3}");
+}
