@@ -100,6 +100,10 @@ impl Attributor<'_> {
                 found.push((distance, Candidate { kind, mention: Some(m), previous: None, start, end, sentence: Some(s) }));
             }
         }
+        // A mention inside another (`Foreign Ministry` in `Foreign Ministry spokeswoman Maria
+        // Zakharova`) is part of that one.
+        let spans: Vec<(usize, usize)> = found.iter().map(|(_, c)| (c.start, c.end)).collect();
+        found.retain(|(_, c)| !spans.iter().any(|&(s, e)| s <= c.start && c.end <= e && (s, e) != (c.start, c.end)));
         found.sort_by_key(|(d, c)| (*d, c.start));
         found.truncate(MAX_MENTIONS);
         found.sort_by_key(|(_, c)| c.start);

@@ -2,12 +2,16 @@
 //! `features`), the best one is resolved to a person (`resolve`), and its calibrated probability
 //! becomes the row's `confidence`.
 //!
+//! Candidates that resolve to the same person (`he` twice, `Lavrov` and `the minister`) pool
+//! their probabilities. Where the model is unsure (below `defer_below`, chosen on dev) and the
+//! rules found a speaker, the rules' answer stands.
+//!
 //! The rules' answer is one of the features, so the model learns where the rules are right and
 //! where the tree, the punctuation or the layout say otherwise. A roster official is named only
 //! above the threshold chosen on the dev split (see the README): a wrong attribution is worse
 //! than a missing one.
 
-use super::candidates::CandidateKind;
+use super::candidates::{Candidate, CandidateKind};
 use super::features::FEATURES;
 use super::ranker::Ranker;
 use super::{Attribution, Attributor, CollectedQuote, Method, Speaker};
@@ -25,6 +29,10 @@ pub struct SpeakerChooser {
     pub ranker: Ranker,
     /// Calibrated probability below which a roster official is not named.
     pub roster_threshold: f32,
+    /// Below this probability the model defers to the rules' answer, where there is one.
+    pub defer_below: f32,
+    /// Trained with the syntax stage's trees (else its tree features are always missing).
+    pub uses_syntax: bool,
 }
 
 impl SpeakerChooser {
@@ -35,7 +43,9 @@ impl SpeakerChooser {
         let ranker = Ranker::load(&path).with_context(|| format!("cannot load the speaker model {}", path.display()))?;
         ranker.check_features(FEATURES).with_context(|| format!("{} was trained on other features; retrain it (make train-speaker)", path.display()))?;
         let roster_threshold = ranker.info().get("roster_threshold").and_then(|v| v.as_f64()).unwrap_or(0.5) as f32;
-        Ok(SpeakerChooser { ranker, roster_threshold })
+        let defer_below = ranker.info().get("defer_below").and_then(|v| v.as_f64()).unwrap_or(0.0) as f32;
+        let uses_syntax = ranker.info().get("syntax").and_then(|v| v.as_bool()).unwrap_or(true);
+        Ok(SpeakerChooser { ranker, roster_threshold, defer_below, uses_syntax })
     }
 
     /// Probability that each candidate is the speaker (they sum to one), calibrated for the best.
@@ -60,37 +70,67 @@ impl Attributor<'_> {
         }
         let candidates = self.candidates(quotes, index, earlier);
         let features = self.features(quotes, index, &candidates, &rule);
-        if let Some(collected) = self.collected.as_mut() {
-            collected.push(CollectedQuote { quote: index, candidates, features });
+        if self.collected.is_some() {
+            let all = vec![1.0; candidates.len()];
+            let speakers = self.candidate_speakers(quotes, index, &candidates, &features, &rule, &all);
+            let keys = speakers.iter().enumerate().map(|(i, a)| speaker_key(i, &candidates[i], a.as_ref())).collect();
+            self.collected.as_mut().expect("checked").push(CollectedQuote { quote: index, candidates, features, keys });
             return rule;
         }
         let chooser = self.chooser.expect("checked above");
         let probs = chooser.probabilities(&features);
-        let best = (0..probs.len()).max_by(|&a, &b| probs[a].total_cmp(&probs[b]).then(b.cmp(&a))).expect("nobody is always a candidate");
-        let confidence = chooser.confidence(probs[best]);
-        let candidate = &candidates[best];
-        let chosen = match candidate.kind {
-            CandidateKind::Nobody => None,
-            CandidateKind::Previous => candidate.previous.as_ref().map(|(_, speaker)| Attribution {
-                speaker: Some(speaker.clone()),
-                cue: String::new(),
-                mention: String::new(),
-                method: Method::Continuation,
-                confidence,
-                mention_start: None,
-            }),
-            _ if features[best][FEATURES.iter().position(|&f| f == "rule.agrees").expect("feature")] == 1.0 => Some(Attribution { confidence, ..rule.clone() }),
-            _ => {
-                let m = candidate.mention.expect("mention candidate");
-                let cue = self.cue_between(candidate.start, candidate.end, &quotes[index]);
-                self.resolved(m, &cue, confidence).map(|a| Attribution { confidence, ..a })
+        let speakers = self.candidate_speakers(quotes, index, &candidates, &features, &rule, &probs);
+        let keys: Vec<String> = speakers.iter().enumerate().map(|(i, a)| speaker_key(i, &candidates[i], a.as_ref())).collect();
+        let (best, total) = aggregate(&probs, &keys);
+        let confidence = chooser.confidence(total);
+        if std::env::var_os("QUOTESTANCE_TRACE_SPEAKERS").is_some() {
+            // A debugging aid: every candidate with its probability, on stderr.
+            let q = quotes[index];
+            eprintln!("quote {:?} (rules: {:?} {:?})", &self.text[q.start..q.end.min(q.start + 60)], rule.method, rule.mention);
+            for ((c, p), k) in candidates.iter().zip(&probs).zip(&keys) {
+                eprintln!("  {:.3} {:?} {:?} -> {k}", p, c.kind, &self.text[c.start..c.end]);
             }
-        };
-        let Some(chosen) = chosen else { return Attribution::none(Method::None) };
+        }
+        // An unsure model defers to the rules where they found someone.
+        if total < chooser.defer_below && rule.speaker.is_some() {
+            return rule;
+        }
+        let Some(chosen) = speakers[best].clone() else { return Attribution::none(Method::None) };
         if confidence < chooser.roster_threshold && self.names_official(chosen.speaker.as_ref()) {
             return Attribution::none(Method::None);
         }
-        chosen
+        Attribution { confidence, ..chosen }
+    }
+
+    /// Each candidate resolved to a speaker (`None` for nobody and for mentions that do not
+    /// resolve). Candidates with a probability under 1% are not resolved (they cannot win).
+    fn candidate_speakers(&mut self, quotes: &[Quote], index: usize, candidates: &[Candidate], features: &[Vec<f32>], rule: &Attribution, probs: &[f32]) -> Vec<Option<Attribution>> {
+        let agrees = FEATURES.iter().position(|&f| f == "rule.agrees").expect("feature");
+        (0..candidates.len())
+            .map(|i| {
+                let candidate = &candidates[i];
+                if probs[i] < 0.01 {
+                    return None;
+                }
+                match candidate.kind {
+                    CandidateKind::Nobody => None,
+                    CandidateKind::Previous => candidate.previous.as_ref().map(|(_, speaker)| Attribution {
+                        speaker: Some(speaker.clone()),
+                        cue: String::new(),
+                        mention: String::new(),
+                        method: Method::Continuation,
+                        confidence: 0.0,
+                        mention_start: None,
+                    }),
+                    _ if features[i][agrees] == 1.0 && rule.speaker.is_some() => Some(rule.clone()),
+                    _ => {
+                        let m = candidate.mention.expect("mention candidate");
+                        let cue = self.cue_between(candidate.start, candidate.end, &quotes[index]);
+                        self.resolved(m, &cue, 0.0)
+                    }
+                }
+            })
+            .collect()
     }
 
     /// The first reporting verb between a mention and the quote, as the cue.
@@ -104,4 +144,36 @@ impl Attributor<'_> {
     fn names_official(&self, speaker: Option<&Speaker>) -> bool {
         speaker.is_some_and(|s| self.speaker_name(s).id.is_some())
     }
+}
+
+/// A key that is the same for candidates that stand for the same speaker: the entity, the
+/// organisation's name; a unique key for nobody and for mentions that do not resolve.
+pub(crate) fn speaker_key(i: usize, candidate: &Candidate, speaker: Option<&Attribution>) -> String {
+    match speaker.and_then(|a| a.speaker.as_ref()) {
+        Some(Speaker::Entity(e)) => format!("entity:{e}"),
+        Some(Speaker::Joint(list)) => format!("joint:{list:?}"),
+        Some(Speaker::Org(name)) => format!("org:{}", name.to_lowercase()),
+        Some(Speaker::Named(name, _)) => format!("named:{name}"),
+        None if candidate.kind == CandidateKind::Nobody => "nobody".to_string(),
+        None => format!("unresolved:{i}"),
+    }
+}
+
+/// The winning speaker: probabilities summed over candidates with the same key. Returns the
+/// index of the most probable candidate of the winning key and the key's total probability.
+pub(crate) fn aggregate(probs: &[f32], keys: &[String]) -> (usize, f32) {
+    let mut totals: Vec<(usize, f32)> = Vec::new();
+    for i in 0..probs.len() {
+        match (0..i).find(|&j| keys[j] == keys[i]) {
+            Some(j) => {
+                let slot = totals.iter_mut().find(|(k, _)| keys[*k] == keys[j]).expect("seen");
+                slot.1 += probs[i];
+                if probs[i] > probs[slot.0] {
+                    slot.0 = i;
+                }
+            }
+            None => totals.push((i, probs[i])),
+        }
+    }
+    totals.into_iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))).expect("at least one candidate")
 }

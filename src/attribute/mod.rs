@@ -23,7 +23,7 @@
 
 pub mod calibrate;
 pub mod candidates;
-mod choose;
+pub(crate) mod choose;
 mod cues;
 pub mod features;
 mod headline;
@@ -184,6 +184,8 @@ pub struct CollectedQuote {
     pub quote: usize,
     pub candidates: Vec<candidates::Candidate>,
     pub features: Vec<Vec<f32>>,
+    /// For each candidate, who it resolves to (equal keys: the same speaker).
+    pub keys: Vec<String>,
 }
 
 impl<'a> Attributor<'a> {

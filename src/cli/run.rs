@@ -193,15 +193,17 @@ fn learned_models(args: &RunArgs) -> Result<(Option<Syntax>, Option<SpeakerChoos
     if args.rules_only {
         return Ok((None, None));
     }
-    let syntax_dir = args.syntax_model.clone().unwrap_or_else(|| locate("models/syntax"));
-    let syntax = if args.syntax_model.is_some() || syntax_dir.join(quotestance::syntax::TAGGER_FILE).exists() {
-        Some(Syntax::load(&syntax_dir).with_context(|| format!("cannot load the syntax models from {} (or run with --rules-only)", syntax_dir.display()))?)
-    } else {
-        None
-    };
     let speaker_dir = args.speaker_model.clone().unwrap_or_else(|| locate(SPEAKER_MODEL_DIR));
     let speaker = if args.speaker_model.is_some() || speaker_dir.join(quotestance::attribute::MODEL_FILE).exists() {
         Some(SpeakerChooser::load(&speaker_dir)?)
+    } else {
+        None
+    };
+    // Only the speaker ranker reads trees so far: parse only for a model trained with them.
+    let syntax_dir = args.syntax_model.clone().unwrap_or_else(|| locate("models/syntax"));
+    let wanted = speaker.as_ref().is_some_and(|s| s.uses_syntax);
+    let syntax = if wanted && (args.syntax_model.is_some() || syntax_dir.join(quotestance::syntax::TAGGER_FILE).exists()) {
+        Some(Syntax::load(&syntax_dir).with_context(|| format!("cannot load the syntax models from {} (or run with --rules-only)", syntax_dir.display()))?)
     } else {
         None
     };

@@ -62,6 +62,7 @@ pub fn train_main(args: TrainSpeakerArgs) -> Result<ExitCode> {
     let mut settings = SpeakerSettings::default();
     settings.ranker.seed = args.seed;
     settings.ranker.trees = args.trees;
+    settings.syntax = syntax.is_some();
     let (ranker, report) = speaker::train(&train, &dev, &settings)?;
     std::fs::create_dir_all(&args.out)?;
     let path = args.out.join(MODEL_FILE);
