@@ -4,7 +4,9 @@
 //! followed by white space and a capital letter, digit or opening mark. Abbreviations do not end
 //! sentences: titles (`Dr.`, `Mr.`, `Gen.`), months (`Nov.`), initials (`Donald J. Trump`).
 //! Abbreviations that can also close a sentence (`U.S.`, `Inc.`, `a.m.`) end one only when the
-//! next word is one that typically starts a sentence (`The`, `He`, `But` …).
+//! next word is one that typically starts a sentence (`The`, `He`, `But` …). `No.` is an
+//! abbreviation only before a number (`No. 2`), and nothing inside a markup tag
+//! (`<tweet text="… do. The …">`) ends a sentence.
 //!
 //! Written by hand rather than taken from a crate: the Unicode (UAX #29) sentence rules split
 //! after `Dr.` and `U.S.` before capitals, and the abbreviation-aware segmenters on crates.io are
@@ -20,10 +22,15 @@ pub struct Sentence {
 /// Abbreviations that never end a sentence (compared lower-case, without the period).
 const NEVER_FINAL: &[&str] = &[
     "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "gens", "sen", "sens", "rep", "reps", "gov", "govs", "del", "lt", "col", "capt",
-    "cmdr", "adm", "sgt", "cpl", "maj", "st", "rev", "hon", "pres", "amb", "supt", "insp", "fr", "mt", "ft", "no",
-    "nos", "vs", "v", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "e.g",
+    "cmdr", "adm", "sgt", "cpl", "maj", "st", "rev", "hon", "pres", "amb", "supt", "insp", "fr", "mt", "ft", "vs", "v", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "e.g",
     "i.e", "cf", "approx", "est", "fig", "vol", "pp", "art", "para", "ch", "sec", "dept", "univ", "assn", "bros",
 ];
+
+/// Abbreviations only before a number (`No. 2`, `Nos. 3 and 4`); elsewhere a word like any other.
+const BEFORE_NUMBERS: &[&str] = &["no", "nos"];
+
+/// Longest markup tag looked for after a `<` (bounds the look-ahead).
+const MAX_TAG: usize = 4096;
 
 /// Abbreviations that may end a sentence; they do when the next word usually starts one.
 const MAYBE_FINAL: &[&str] = &["inc", "corp", "co", "ltd", "llc", "jr", "sr", "etc", "a.m", "p.m", "u.s", "u.k", "u.n", "d.c", "e.u"];
@@ -44,6 +51,15 @@ pub fn split(text: &str, start: usize, end: usize) -> Vec<Sentence> {
     let bytes = para.as_bytes();
     let mut chars = para.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        if c == '<' {
+            // Skip a markup tag whole: its attribute values may hold whole sentences.
+            if let Some(close) = tag_end(para, i) {
+                while chars.peek().is_some_and(|&(j, _)| j < close) {
+                    chars.next();
+                }
+            }
+            continue;
+        }
         if !matches!(c, '.' | '!' | '?' | '…') {
             continue;
         }
@@ -78,6 +94,28 @@ pub fn split(text: &str, start: usize, end: usize) -> Vec<Sentence> {
     sentences
 }
 
+/// If a markup tag (`<tweet id="1">`, `</a>`) starts at byte `lt` of `para`, the byte after
+/// its `>`. A `<` before anything but a letter or `/` (`x < 3`) is no tag.
+fn tag_end(para: &str, lt: usize) -> Option<usize> {
+    let rest = &para.as_bytes()[lt + 1..];
+    let first = *rest.first()?;
+    if !(first.is_ascii_alphabetic() || first == b'/' || first == b'!') {
+        return None;
+    }
+    let mut quote = None;
+    for (k, &b) in rest.iter().enumerate().take(MAX_TAG) {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if b == q => quote = None,
+            (None, b'>') => return Some(lt + 2 + k),
+            // Tags do not nest: another `<` means this one opened none.
+            (_, b'<') => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 fn push(out: &mut Vec<Sentence>, para: &str, offset: usize, from: usize, to: usize) {
     let piece = &para[from..to];
     let lead = piece.len() - piece.trim_start().len();
@@ -99,10 +137,15 @@ fn period_ends_sentence(para: &str, bytes: &[u8], dot: usize, after_space: &str)
     if dot > 0 && bytes[dot - 1] == b'.' {
         return true;
     }
+    // A quote mark may open the sentence the title starts: ”Mr., «Dr.
+    let word = word.trim_start_matches(['"', '”', '“', '’', '‘', '\'', '«', '»', '„']);
     let lower = word.to_lowercase();
     let lower = lower.trim_start_matches(['(', '[']);
     if NEVER_FINAL.contains(&lower) {
         return false;
+    }
+    if BEFORE_NUMBERS.contains(&lower) {
+        return !after_space.starts_with(|ch: char| ch.is_ascii_digit());
     }
     // Single capital letter: an initial ("Donald J. Trump").
     let mut letters = word.chars();
@@ -151,6 +194,29 @@ mod tests {
     fn comma_inside_quote_does_not_split() {
         let text = "“Of course, no one expected that some enchanting event would happen,” she mentioned. According to Zakharova, Victoria Nuland “has no authority.”";
         assert_eq!(sentences(text).len(), 2);
+    }
+
+    #[test]
+    fn no_is_an_abbreviation_only_before_a_number() {
+        let text = "He was ranked No. 2 in the polls. Asked if he would quit, he said no. He stayed.";
+        assert_eq!(sentences(text), vec!["He was ranked No. 2 in the polls.", "Asked if he would quit, he said no.", "He stayed."]);
+        assert_eq!(sentences("Is it the death knell? No. But it is harmful."), vec!["Is it the death knell?", "No.", "But it is harmful."]);
+    }
+
+    #[test]
+    fn titles_after_a_quote_mark_do_not_split() {
+        // Some sources open quotes with a closing mark.
+        let text = "”Mr. Lavrov said so,” she wrote. He agreed with ”Dr. Smith.”";
+        assert_eq!(sentences(text), vec!["”Mr. Lavrov said so,” she wrote.", "He agreed with ”Dr. Smith.”"]);
+    }
+
+    #[test]
+    fn markup_tags_do_not_split() {
+        // From a PolNeAR article: a tweet's text inside an attribute value.
+        let text = "<tweet tweet-author=\" that in an apples-to-apples comparison, youth do. The statement is accurate\" tweet-date=\"so we rate it Mostly True.\">It is. We agree.";
+        assert_eq!(sentences(text).len(), 2);
+        assert_eq!(sentences(text)[1], "We agree.");
+        assert_eq!(sentences("If x < 3. Then y > 2."), vec!["If x < 3.", "Then y > 2."]);
     }
 
     #[test]

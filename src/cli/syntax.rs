@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::Args;
-use quotestance::syntax::{conllu, eval, train, Syntax};
+use quotestance::syntax::{conllu, eval, tokens_eval, train, Syntax};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -72,9 +72,23 @@ pub struct EvalSyntaxArgs {
 
 pub fn eval_main(args: EvalSyntaxArgs) -> Result<ExitCode> {
     let dir = args.models.unwrap_or_else(|| super::run::locate("models/syntax"));
-    let syntax = Syntax::load(&dir)?;
     let gold = conllu::read_file(&args.gold)?;
-    let score = eval::evaluate(&syntax, &gold);
+    // The tokenizer and the splitter need no model: scored first.
+    let tokenization = match &args.articles {
+        Some(articles) => {
+            let tokens = tokens_eval::tokenization_score(&gold, articles)?;
+            if !tokens.missing.is_empty() {
+                eprintln!("eval syntax: {} documents have no article in {} (skipped): {}", tokens.missing.len(), articles.display(), tokens.missing.join(", "));
+            }
+            println!("{}", tokens.line("tokenization"));
+            println!("{}", tokens_eval::sentence_score(&gold, articles)?.line("sentences"));
+            Some(tokens.f1())
+        }
+        None => None,
+    };
+    let syntax = Syntax::load(&dir)?;
+    let mut score = eval::evaluate(&syntax, &gold);
+    score.tokenization_f1 = tokenization;
     let [tagger, entities, parser] = score.speeds();
     println!("speed (tokens/s, one thread): tagger {tagger:.0}, entities {entities:.0}, parser {parser:.0}");
     println!("{}", score.line());

@@ -21,6 +21,8 @@ pub struct SyntaxScore {
     pub parsed: bool,
     /// Time spent tagging, recognising entities and parsing.
     pub seconds: [f64; 3],
+    /// F1 of the tokenizer against the gold token offsets (`eval syntax --articles`).
+    pub tokenization_f1: Option<f64>,
 }
 
 fn f1((gold, predicted, matched): (usize, usize, usize)) -> f64 {
@@ -41,7 +43,8 @@ impl SyntaxScore {
         self.arcs_right as f64 / self.scored_arcs.max(1) as f64
     }
 
-    /// The summary line: `syntax: sentences=N tokens=N pos=X uas=X las=X ner_f1=X person_f1=X tokens_per_s=X`.
+    /// The summary line: `syntax: sentences=N tokens=N pos=X uas=X las=X ner_f1=X person_f1=X tokens_per_s=X`,
+    /// then ` tokenization_f1=X` when the tokenizer was scored.
     pub fn line(&self) -> String {
         let opt = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.4}"));
         let (uas, las) = if self.parsed { (Some(self.uas()), Some(self.las())) } else { (None, None) };
@@ -49,8 +52,9 @@ impl SyntaxScore {
             Some([a, p]) => [Some(f1(a)), Some(f1(p))],
             None => [None, None],
         };
+        let tokenization = self.tokenization_f1.map_or_else(String::new, |f| format!(" tokenization_f1={f:.4}"));
         format!(
-            "syntax: sentences={} tokens={} pos={:.4} uas={} las={} ner_f1={} person_f1={} tokens_per_s={:.0}",
+            "syntax: sentences={} tokens={} pos={:.4} uas={} las={} ner_f1={} person_f1={} tokens_per_s={:.0}{tokenization}",
             self.sentences,
             self.tokens,
             self.pos(),

@@ -18,6 +18,7 @@ pub mod tagger;
 pub mod train;
 pub mod weights;
 pub mod tokenize;
+pub mod tokens_eval;
 
 pub use tokenize::{tokenize, Token};
 
