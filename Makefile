@@ -60,6 +60,10 @@ build: $(VENV)/.stamp
 run: build models
 	@mkdir -p out
 	$(BIN) run data/articles -o out/quotes.csv --threads $(THREADS)
+	$(BIN) summary out/quotes.csv -o out/summary.csv
+	$(BIN) chart out/quotes.csv -o out/tone.svg
+	$(BIN) chart out/quotes.csv -o out/tone.png
+	@echo "quotestance: the quotes are in out/quotes.csv, the per-speaker summary in out/summary.csv, the tone chart in out/tone.svg and out/tone.png"
 
 # --- tone model ---------------------------------------------------------------------------
 # The default tone model folder is assembled from the encoder wheel and the committed
