@@ -23,7 +23,7 @@ TONE_DIR := models/tone
 TONE_WEIGHTS := models/tone-weights
 THREADS ?= 2
 
-.PHONY: all build run test bench eval models train-tone eval-tone venv clean
+.PHONY: all build run test bench eval models train-tone eval-tone venv clean train-speaker train-syntax eval-syntax
 
 all: build
 
@@ -60,6 +60,10 @@ build: $(VENV)/.stamp
 run: build models
 	@mkdir -p out
 	$(BIN) run data/articles -o out/quotes.csv --threads $(THREADS)
+	$(BIN) summary out/quotes.csv -o out/summary.csv
+	$(BIN) chart out/quotes.csv -o out/tone.svg
+	$(BIN) chart out/quotes.csv -o out/tone.png
+	@echo "quotestance: the quotes are in out/quotes.csv, the per-speaker summary in out/summary.csv, the tone chart in out/tone.svg and out/tone.png"
 
 # --- tone model ---------------------------------------------------------------------------
 # The default tone model folder is assembled from the encoder wheel and the committed
@@ -86,6 +90,19 @@ test: $(VENV)/.stamp models
 # --- measurements (not tests) -------------------------------------------------------------
 SHARED ?= ../shared
 
+# The speaker ranker: trained on PolNeAR train, calibrated and thresholded on dev (seeded, ~1 min).
+# Commit models/speaker afterwards.
+train-speaker: build
+	$(BIN) train speaker --train $(SHARED)/polnear-train --dev $(SHARED)/polnear-dev --out models/speaker --threads $(THREADS)
+
+# The syntax models (tagger, entities, parser) from the shared CoreNLP annotation.
+train-syntax: build
+	$(BIN) train syntax --corpus $(SHARED)/polnear-train/parses.conllu.gz --out models/syntax --threads $(THREADS)
+
+eval-syntax: build
+	$(BIN) eval syntax $(SHARED)/polnear-dev/parses.conllu.gz --articles $(SHARED)/polnear-dev/articles
+	$(BIN) eval syntax $(SHARED)/ud-ewt/en_ewt-ud-test.conllu
+
 # Attribution accuracy on the seed gold and the PolNeAR dev gold, with the project's own scorer.
 eval: build
 	@mkdir -p out
@@ -93,7 +110,10 @@ eval: build
 	$(BIN) eval --gold tests/data/seed_quotes.csv --pred out/seed-quotes.csv
 	@if [ -d $(SHARED)/polnear-dev ]; then \
 	  $(BIN) run $(SHARED)/polnear-dev/articles --all-quotes --no-tone --quiet -o out/polnear-quotes.csv && \
-	  $(BIN) eval --gold $(SHARED)/polnear-dev/gold.csv --pred out/polnear-quotes.csv; fi
+	  $(BIN) eval --gold $(SHARED)/polnear-dev/gold.csv --pred out/polnear-quotes.csv && \
+	  $(BIN) run $(SHARED)/polnear-dev/articles --all-quotes --no-tone --quiet --rules-only -o out/polnear-rules.csv && \
+	  echo "rules alone:" && $(BIN) eval --gold $(SHARED)/polnear-dev/gold.csv --pred out/polnear-rules.csv && \
+	  echo "held-out training articles (unseen by the speaker model):" && scripts/heldout_eval.sh $(BIN) models/speaker; fi
 
 # Speed: text stages with 1 and 2 threads over >= 5,000 articles; tone where the model is built.
 bench: build models $(VADER_DIR)/.stamp

@@ -9,15 +9,22 @@
 //! output against gold quotes.
 
 pub mod attribute;
+pub mod chart;
 pub mod clean;
 pub mod date;
+pub mod dedupe;
 pub mod eval;
 pub mod pipeline;
+pub mod progress;
 pub mod quote;
 pub mod read;
 pub mod record;
+pub mod rng;
 pub mod roster;
+pub mod speaker_key;
 pub mod split;
+pub mod state;
+pub mod summary;
 pub mod syntax;
 pub mod tone;
 pub mod write;

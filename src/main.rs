@@ -19,6 +19,10 @@ enum Command {
     Run(cli::run::RunArgs),
     /// Score a quotes CSV against a gold CSV (same metrics as shared/tools/score_quotes.py).
     Eval(cli::eval::EvalArgs),
+    /// Per-speaker figures from a quotes table: quotes, articles, dates, mean tone, shares.
+    Summary(cli::summary::SummaryArgs),
+    /// Draw tone over time per speaker (monthly mean with counts) as SVG or PNG.
+    Chart(cli::chart::ChartArgs),
     /// Train a model: `train syntax` (tagger, entity recogniser, parser).
     #[command(subcommand)]
     Train(TrainWhat),
@@ -45,6 +49,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => cli::run::main(args),
         Command::Eval(args) => cli::eval::main(args),
+        Command::Summary(args) => cli::summary::main(args),
+        Command::Chart(args) => cli::chart::main(args),
         Command::Train(TrainWhat::Syntax(args)) => cli::syntax::train_main(args),
         Command::Train(TrainWhat::Speaker(args)) => cli::speaker::train_main(args),
         Command::Tone(args) => cli::tone::tone_main(args),

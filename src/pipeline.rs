@@ -74,8 +74,9 @@ pub fn analyze_with(article: &Article, models: Models) -> Vec<QuoteRow> {
     let text = article.text.as_str();
     let Prepared { paragraphs, sentences, quotes, parsed } = prepare(text, article.title.is_some(), models.syntax);
     let published = date::published(article.date.as_deref(), text, &paragraphs, &article.source);
+    let published = published.as_ref();
     let mut attributor = Attributor::new(text, &paragraphs, &sentences, &quotes, roster).with_syntax(parsed).with_chooser(models.speaker);
-    let mut rows = title_rows(article, &attributor, published.as_deref());
+    let mut rows = title_rows(article, &attributor, published);
     let attributions = attributor.attribute_all(&quotes);
     let char_offsets = char_offsets(text, quotes.iter().flat_map(|q| [q.start, q.end]));
     for (i, (q, a)) in quotes.iter().zip(&attributions).enumerate() {
@@ -83,14 +84,14 @@ pub fn analyze_with(article: &Article, models: Models) -> Vec<QuoteRow> {
         let s_close = attributor.sentence_at(q.end.saturating_sub(1).max(q.start)).unwrap_or(s_open);
         let context = fold(&text[sentences[s_open].span.start..sentences[s_close].span.end]);
         let kind = quote_kind(text, q, &sentences[s_open], &paragraphs[q.paragraph]);
-        rows.push(row(article, published.as_deref(), &attributor, a, fold(&text[q.start..q.end]), kind, context, Some((char_offsets[2 * i], char_offsets[2 * i + 1]))));
+        rows.push(row(article, published, &attributor, a, fold(&text[q.start..q.end]), kind, context, Some((char_offsets[2 * i], char_offsets[2 * i + 1]))));
     }
     rows
 }
 
 /// Quotes in a separately given headline (JSON / CSV `title`): attributed by headline patterns
 /// only, and without offsets (they are not in the text).
-fn title_rows(article: &Article, attributor: &Attributor, published: Option<&str>) -> Vec<QuoteRow> {
+fn title_rows(article: &Article, attributor: &Attributor, published: Option<&date::Published>) -> Vec<QuoteRow> {
     let Some(title) = article.title.as_deref() else { return Vec::new() };
     let paragraph = [Paragraph { start: 0, end: title.len(), role: Role::Headline }];
     let attribution = attributor.headline_attribution(title);
@@ -101,12 +102,13 @@ fn title_rows(article: &Article, attributor: &Attributor, published: Option<&str
 }
 
 #[allow(clippy::too_many_arguments)]
-fn row(article: &Article, published: Option<&str>, attributor: &Attributor, a: &Attribution, quote: String, kind: QuoteKind, context: String, offsets: Option<(usize, usize)>) -> QuoteRow {
+fn row(article: &Article, published: Option<&date::Published>, attributor: &Attributor, a: &Attribution, quote: String, kind: QuoteKind, context: String, offsets: Option<(usize, usize)>) -> QuoteRow {
     let name = a.speaker.as_ref().map(|s| attributor.speaker_name(s));
     let attributed = a.speaker.is_some();
     QuoteRow {
         article_id: article.id.clone(),
-        published: published.map(String::from),
+        published: published.map(|p| p.date.clone()),
+        date_source: published.map(|p| p.source.as_str()),
         speaker: name.as_ref().map(|n| n.name.clone()),
         speaker_id: name.and_then(|n| n.id),
         kind,

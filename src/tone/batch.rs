@@ -23,28 +23,6 @@ pub fn restore_order<T>(n: usize, batches: &[Vec<usize>], results: Vec<Vec<T>>) 
     slots.into_iter().map(|s| s.expect("every input index is in exactly one batch")).collect()
 }
 
-/// Training batches for one epoch: a seeded shuffle, then within windows of `window` batches
-/// the items are sorted by length before being cut into batches, and the batch order is
-/// shuffled again. Batches thus stay random but hold texts of similar length.
-pub fn bucketed_batches(
-    lengths: &[usize],
-    batch_size: usize,
-    window: usize,
-    rng: &mut crate::tone::rng::SplitMix64,
-) -> Vec<Vec<usize>> {
-    let batch_size = batch_size.max(1);
-    let mut order: Vec<usize> = (0..lengths.len()).collect();
-    rng.shuffle(&mut order);
-    let mut batches = Vec::new();
-    for chunk in order.chunks(batch_size * window.max(1)) {
-        let mut chunk = chunk.to_vec();
-        chunk.sort_by_key(|&i| lengths[i]);
-        batches.extend(chunk.chunks(batch_size).map(|b| b.to_vec()));
-    }
-    rng.shuffle(&mut batches);
-    batches
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,19 +38,6 @@ mod tests {
             batches.iter().map(|b| b.iter().map(|&i| lengths[i] * 10).collect()).collect(),
         );
         assert_eq!(restored, vec![50, 10, 90, 10, 30, 70, 20]);
-    }
-
-    #[test]
-    fn bucketed_batches_cover_everything_once_and_are_seeded() {
-        let lengths: Vec<usize> = (0..103).map(|i| (i * 37) % 50).collect();
-        let run = |seed| bucketed_batches(&lengths, 8, 4, &mut crate::tone::rng::SplitMix64::new(seed));
-        let batches = run(1);
-        assert_eq!(batches, run(1));
-        assert_ne!(batches, run(2));
-        let mut all: Vec<usize> = batches.concat();
-        all.sort();
-        assert_eq!(all, (0..103).collect::<Vec<_>>());
-        assert!(batches.iter().all(|b| b.len() <= 8 && b.windows(2).all(|w| lengths[w[0]] <= lengths[w[1]])));
     }
 
     #[test]

@@ -21,7 +21,26 @@ pub enum ToneLabel {
     Positive,
 }
 
+/// Half-width of the neutral band of `tone_score`: |score| below it is `neutral`. The same band
+/// turns human mean ratings into gold classes in `eval-tone` (the VADER convention).
+pub const NEUTRAL_BAND: f32 = 0.05;
+
 impl ToneLabel {
+    /// The label of a signed score: `positive` from +[`NEUTRAL_BAND`] up, `negative` from
+    /// −[`NEUTRAL_BAND`] down, `neutral` in between. This is the one definition of `tone`: the CSV,
+    /// `quotestance tone` and `eval-tone` all use it, so the label always agrees with the sign of
+    /// `tone_score` (the most probable class would not: a text at 0.45 neutral, 0.40 positive,
+    /// 0.15 negative has score +0.25 and is written `positive`).
+    pub fn of_score(score: f32) -> ToneLabel {
+        if score >= NEUTRAL_BAND {
+            ToneLabel::Positive
+        } else if score <= -NEUTRAL_BAND {
+            ToneLabel::Negative
+        } else {
+            ToneLabel::Neutral
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ToneLabel::Negative => "negative",
@@ -40,7 +59,7 @@ impl std::fmt::Display for ToneLabel {
 /// The tone of one text.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ToneScore {
-    /// The most probable of the (merged) tone classes.
+    /// [`ToneLabel::of_score`] of `score`: agrees with its sign by definition.
     pub label: ToneLabel,
     /// `p_positive − p_negative`, in [-1, 1].
     pub score: f32,
@@ -95,13 +114,10 @@ impl LabelMap {
             p[label as usize] += prob;
         }
         let [neg, neu, pos] = p;
-        let mut label = if pos > neg { ToneLabel::Positive } else { ToneLabel::Negative };
-        if self.has_neutral() && neu > neg.max(pos) {
-            label = ToneLabel::Neutral;
-        }
+        let score = (pos - neg).clamp(-1.0, 1.0);
         ToneScore {
-            label,
-            score: (pos - neg).clamp(-1.0, 1.0),
+            label: ToneLabel::of_score(score),
+            score,
             p_negative: neg,
             p_neutral: self.has_neutral().then_some(neu),
             p_positive: pos,
@@ -161,7 +177,30 @@ mod tests {
         assert_eq!(s.label, ToneLabel::Positive);
         assert!((s.score - 0.6).abs() < 1e-6);
         assert_eq!(s.p_neutral, Some(0.2));
-        assert_eq!(m.score(&[0.2, 0.3, 0.5]).label, ToneLabel::Neutral);
+        // Neutral the most probable class, but clearly more positive than negative: the label
+        // follows the score, not the arg-max.
+        let s = m.score(&[0.35, 0.15, 0.5]);
+        assert!((s.score - 0.2).abs() < 1e-6);
+        assert_eq!(s.label, ToneLabel::Positive);
+        assert_eq!(m.score(&[0.26, 0.24, 0.5]).label, ToneLabel::Neutral);
+    }
+
+    #[test]
+    fn label_and_score_agree_by_definition() {
+        assert_eq!(ToneLabel::of_score(0.05), ToneLabel::Positive);
+        assert_eq!(ToneLabel::of_score(0.0499), ToneLabel::Neutral);
+        assert_eq!(ToneLabel::of_score(-0.0499), ToneLabel::Neutral);
+        assert_eq!(ToneLabel::of_score(-0.05), ToneLabel::Negative);
+        let m = map(&["negative", "neutral", "positive"]).unwrap();
+        // A grid over the probability simplex: the label is always the band of the score.
+        for i in 0..=20 {
+            for j in 0..=(20 - i) {
+                let (neg, neu) = (i as f32 / 20.0, j as f32 / 20.0);
+                let s = m.score(&[neg, neu, 1.0 - neg - neu]);
+                let expected = if s.score >= NEUTRAL_BAND { ToneLabel::Positive } else if s.score <= -NEUTRAL_BAND { ToneLabel::Negative } else { ToneLabel::Neutral };
+                assert_eq!(s.label, expected, "{s:?}");
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,12 @@
 //! paper ([`train`]), stored as small adapter weights and assembled into a plain
 //! `BertForSequenceClassification` folder ([`assemble`]).
 //!
+//! Layout: the modules directly under `tone/` are inference (what `run` and `tone` need:
+//! [`model`], [`tokenize`], [`weights`], [`labels`], [`batch`], [`manifest`]) plus the
+//! [`assemble`] build step; fine-tuning and the rated data live in [`train`] (`tone/train/`).
+//! Dependencies point one way: `train` uses the inference modules, never the reverse, and
+//! `assemble` and `train` share only [`manifest`] (a test checks this).
+//!
 //! Scores: `p_negative`, `p_neutral` (absent for 2-label models), `p_positive`; the signed
 //! `score` is `p_positive − p_negative` in [-1, 1]; `label` is the most probable class.
 //! Texts longer than [`MAX_TOKENS`] tokens are truncated (quotations rarely come close).
@@ -13,15 +19,15 @@
 pub mod alloc;
 pub mod assemble;
 pub mod batch;
-pub mod data;
 pub mod labels;
-pub mod lora;
-pub mod metrics;
+pub mod manifest;
 pub mod model;
-pub mod rng;
 pub mod tokenize;
 pub mod train;
 pub mod weights;
+
+/// The seeded generator now lives at [`crate::rng`]; kept here so older paths still work.
+pub use crate::rng;
 
 pub use labels::{LabelMap, ToneLabel, ToneScore};
 
@@ -61,7 +67,7 @@ impl ToneModel {
         if !dir.is_dir() {
             anyhow::bail!("no such folder (run `make models` to assemble the default model)");
         }
-        let assembled = assemble::verify_assembled(dir)?;
+        let assembled = manifest::verify_assembled(dir)?;
         let classifier = Classifier::load(dir)?;
         let labels = LabelMap::from_id2label(&classifier.id2label)
             .with_context(|| format!("{}: id2label", dir.join("config.json").display()))?;
@@ -97,6 +103,12 @@ impl ToneModel {
     /// Scores texts; results are in input order. Internally texts are sorted by token count
     /// and scored in batches of similar length, which keeps padding (wasted work) small.
     pub fn score(&self, texts: &[&str]) -> Result<Vec<ToneScore>> {
+        self.score_with_progress(texts, &mut |_| {})
+    }
+
+    /// [`ToneModel::score`], calling `progress(done)` after each batch with the number of texts
+    /// scored so far (so that a progress bar moves during long chunks).
+    pub fn score_with_progress(&self, texts: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Vec<ToneScore>> {
         let ids = self.encoder.encode(texts)?;
         let lengths: Vec<usize> = ids.iter().map(Vec::len).collect();
         let batches = batch::length_sorted_batches(&lengths, self.batch_size);
@@ -107,7 +119,8 @@ impl ToneModel {
             let probs = self.classifier.logits(&input, &mask)?.softmax(-1, Kind::Float);
             let k = self.labels.num_classes();
             let flat: Vec<f32> = Vec::try_from(probs.contiguous().view(-1)).context("reading model output")?;
-            results.push(flat.chunks(k).map(|row| self.labels.score(row)).collect());
+            results.push(flat.chunks(k).map(|row| self.labels.score(row)).collect::<Vec<_>>());
+            progress(results.iter().map(Vec::len).sum());
         }
         Ok(batch::restore_order(texts.len(), &batches, results))
     }
@@ -128,4 +141,42 @@ pub fn default_model_dir() -> PathBuf {
         .ok()
         .and_then(|exe| exe.parent().map(|p| p.join("../../models/tone")))
         .unwrap_or(local)
+}
+
+#[cfg(test)]
+mod layout_tests {
+    /// Inference modules and the assembly step never name the training code (the brief: run-time
+    /// code never depends on training code), and training never names the assembly step.
+    #[test]
+    fn inference_and_assembly_do_not_depend_on_training() {
+        let inference = [
+            ("mod.rs", include_str!("mod.rs")),
+            ("alloc.rs", include_str!("alloc.rs")),
+            ("assemble.rs", include_str!("assemble.rs")),
+            ("batch.rs", include_str!("batch.rs")),
+            ("labels.rs", include_str!("labels.rs")),
+            ("manifest.rs", include_str!("manifest.rs")),
+            ("model.rs", include_str!("model.rs")),
+            ("tokenize.rs", include_str!("tokenize.rs")),
+            ("weights.rs", include_str!("weights.rs")),
+        ];
+        let code_lines = |src: &'static str| src.lines().map(str::trim).filter(|l| !l.starts_with("//"));
+        for (name, src) in inference {
+            // This test itself names the patterns it looks for; skip its own module.
+            let src = src.split("mod layout_tests").next().unwrap();
+            for line in code_lines(src) {
+                assert!(!line.contains("train::") && !line.contains("lora::"), "tone/{name} depends on training: {line}");
+            }
+        }
+        for (name, src) in [
+            ("train/mod.rs", include_str!("train/mod.rs")),
+            ("train/lora.rs", include_str!("train/lora.rs")),
+            ("train/data.rs", include_str!("train/data.rs")),
+            ("train/metrics.rs", include_str!("train/metrics.rs")),
+        ] {
+            for line in code_lines(src) {
+                assert!(!line.contains("assemble::"), "tone/{name} depends on assembly: {line}");
+            }
+        }
+    }
 }

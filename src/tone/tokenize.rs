@@ -3,7 +3,7 @@
 //! `vocab.json` + `merges.txt` (byte-level BPE).
 
 use crate::tone::model::Family;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use std::path::Path;
 use tokenizers::models::bpe::BPE;
 use tokenizers::models::wordpiece::WordPiece;
@@ -103,10 +103,4 @@ fn bpe_from_vocab(dir: &Path) -> Result<Tokenizer> {
 fn tokenizer_config_flag(dir: &Path, key: &str) -> Option<bool> {
     let text = std::fs::read_to_string(dir.join("tokenizer_config.json")).ok()?;
     serde_json::from_str::<serde_json::Value>(&text).ok()?.get(key)?.as_bool()
-}
-
-/// Reads a tokenizer file with context (used by training, which needs no model folder).
-pub fn encoder_for_training(dir: &Path, max_len: usize) -> Result<TextEncoder> {
-    TextEncoder::from_folder(dir, Family::Bert, max_len)
-        .with_context(|| format!("cannot load the tokenizer of {}", dir.display()))
 }

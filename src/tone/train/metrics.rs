@@ -1,11 +1,13 @@
 //! Agreement of tone scores with human ratings: Pearson r on the signed score, and 3-class
-//! accuracy / macro F1 / weighted F1 where both the gold mean rating and the model score are
-//! turned into classes with a ±0.05 neutral band (the VADER convention).
+//! accuracy / macro F1 / weighted F1 where the gold mean rating is turned into a class with a
+//! ±0.05 neutral band (the VADER convention) and the model's class is the `tone` label exactly
+//! as the CSV writes it ([`ToneLabel::of_score`], the same band on `tone_score`).
 
-use crate::tone::data::class_of_score;
+use super::data::class_of_score;
+use crate::tone::labels::ToneLabel;
 
 /// The neutral band used for both gold ratings and model scores.
-pub const NEUTRAL_BAND: f32 = 0.05;
+pub use crate::tone::labels::NEUTRAL_BAND;
 
 /// Figures for one set of scores against the gold mean ratings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,7 +33,7 @@ impl std::fmt::Display for ToneMetrics {
 /// the linear correlation matter). Panics if the slices differ in length.
 pub fn tone_metrics(scores: &[f32], gold: &[f32]) -> ToneMetrics {
     assert_eq!(scores.len(), gold.len(), "one score per gold rating");
-    let predicted: Vec<u8> = scores.iter().map(|&s| class_of_score(s, NEUTRAL_BAND)).collect();
+    let predicted: Vec<u8> = scores.iter().map(|&s| ToneLabel::of_score(s) as u8).collect();
     let truth: Vec<u8> = gold.iter().map(|&g| class_of_score(g, NEUTRAL_BAND)).collect();
     let (accuracy, macro_f1, weighted_f1) = classification(&truth, &predicted, 3);
     ToneMetrics { n: scores.len(), pearson_r: pearson(scores, gold), accuracy, macro_f1, weighted_f1 }

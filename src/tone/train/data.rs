@@ -155,7 +155,7 @@ fn read_lines(path: &Path) -> Result<Vec<String>> {
 
 /// Splits texts into (train, dev) with a seeded shuffle; `dev_fraction` of them go to dev.
 pub fn split_dev(mut texts: Vec<RatedText>, dev_fraction: f64, seed: u64) -> (Vec<RatedText>, Vec<RatedText>) {
-    crate::tone::rng::SplitMix64::new(seed).shuffle(&mut texts);
+    crate::rng::SplitMix64::new(seed).shuffle(&mut texts);
     let n_dev = (texts.len() as f64 * dev_fraction).round() as usize;
     let train = texts.split_off(n_dev);
     (train, texts)

@@ -8,23 +8,27 @@
 //! soft 3-class label (cross-entropy), plus a regression term that ties the signed score
 //! `p_positive − p_negative` to the mean rating / 4, so the score tracks intensity too.
 //!
-//! Network: all-MiniLM-L6-v2 with LoRA adapters on every linear map ([`crate::tone::lora`]),
+//! Network: all-MiniLM-L6-v2 with LoRA adapters on every linear map ([`lora`]),
 //! AdamW with linear warm-up and decay, gradient-norm clipping at 1. Batches hold texts of
 //! similar length. Everything random (initialisation, dropout, split, batch order) derives
 //! from one seed; the epoch with the best dev Pearson r is kept.
 
-use crate::tone::assemble::{WeightsManifest, ENCODER_WEIGHTS, MODEL_NAME, WEIGHTS_FILE, WEIGHTS_MANIFEST};
-use crate::tone::batch::{bucketed_batches, length_sorted_batches};
-use crate::tone::data::{read_corpus, split_dev, Corpus, RatedText};
-use crate::tone::lora::{read_dims, LoraBert, LoraSettings, GROUP_VECTORS};
-use crate::tone::metrics::{tone_metrics, ToneMetrics};
-use crate::tone::model::pad_batch;
-use crate::tone::rng::SplitMix64;
-use crate::tone::tokenize::encoder_for_training;
+pub mod data;
+pub mod lora;
+pub mod metrics;
+
+use crate::rng::SplitMix64;
+use crate::tone::batch::length_sorted_batches;
+use crate::tone::manifest::{WeightsManifest, ENCODER_WEIGHTS, MODEL_NAME, WEIGHTS_FILE, WEIGHTS_MANIFEST};
+use crate::tone::model::{pad_batch, Family};
+use crate::tone::tokenize::TextEncoder;
 use crate::tone::weights::{read_weights, sha256_file, write_weights};
+use data::{read_corpus, split_dev, Corpus, RatedText};
+use lora::{read_dims, LoraBert, LoraSettings, GROUP_VECTORS};
+use metrics::{tone_metrics, ToneMetrics};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tch::nn::{self, OptimizerConfig};
 use tch::{Device, Kind, Tensor};
@@ -199,7 +203,7 @@ pub fn train(paths: &TrainPaths, opts: &TrainOptions) -> Result<TrainRecord> {
         weights_file: WEIGHTS_FILE.to_string(),
         weights_sha256: sha256_file(&weights_path)?,
         labels: ["negative", "neutral", "positive"].map(String::from).to_vec(),
-        training: Some(record.clone()),
+        training: Some(serde_json::to_value(&record)?),
     };
     manifest.write(&paths.out_dir.join(WEIGHTS_MANIFEST))?;
     Ok(record)
@@ -214,7 +218,7 @@ fn schedule(step: usize, warmup: usize, total: usize) -> f64 {
     }
 }
 
-fn examples(tokenizer: &crate::tone::tokenize::TextEncoder, texts: &[RatedText]) -> Result<Vec<Example>> {
+fn examples(tokenizer: &TextEncoder, texts: &[RatedText]) -> Result<Vec<Example>> {
     let strs: Vec<&str> = texts.iter().map(|t| t.text.as_str()).collect();
     let ids = tokenizer.encode(&strs)?;
     Ok(texts
@@ -258,9 +262,37 @@ fn evaluate(model: &LoraBert, set: &[Example], pad: i64) -> ToneMetrics {
     tone_metrics(&scores, &gold)
 }
 
+/// Training batches for one epoch: a seeded shuffle, then within windows of `window` batches
+/// the items are sorted by length before being cut into batches, and the batch order is
+/// shuffled again. Batches thus stay random but hold texts of similar length.
+fn bucketed_batches(
+    lengths: &[usize],
+    batch_size: usize,
+    window: usize,
+    rng: &mut SplitMix64,
+) -> Vec<Vec<usize>> {
+    let batch_size = batch_size.max(1);
+    let mut order: Vec<usize> = (0..lengths.len()).collect();
+    rng.shuffle(&mut order);
+    let mut batches = Vec::new();
+    for chunk in order.chunks(batch_size * window.max(1)) {
+        let mut chunk = chunk.to_vec();
+        chunk.sort_by_key(|&i| lengths[i]);
+        batches.extend(chunk.chunks(batch_size).map(|b| b.to_vec()));
+    }
+    rng.shuffle(&mut batches);
+    batches
+}
+
+/// Reads a tokenizer file with context (used by training, which needs no model folder).
+fn encoder_for_training(dir: &Path, max_len: usize) -> Result<TextEncoder> {
+    TextEncoder::from_folder(dir, Family::Bert, max_len)
+        .with_context(|| format!("cannot load the tokenizer of {}", dir.display()))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::schedule;
+    use super::*;
 
     #[test]
     fn schedule_warms_up_then_decays_to_zero() {
@@ -270,4 +302,18 @@ mod tests {
         assert!((schedule(55, 10, 100) - 0.5).abs() < 1e-12);
         assert!(schedule(99, 10, 100) > 0.0);
     }
+
+    #[test]
+    fn bucketed_batches_cover_everything_once_and_are_seeded() {
+        let lengths: Vec<usize> = (0..103).map(|i| (i * 37) % 50).collect();
+        let run = |seed| bucketed_batches(&lengths, 8, 4, &mut SplitMix64::new(seed));
+        let batches = run(1);
+        assert_eq!(batches, run(1));
+        assert_ne!(batches, run(2));
+        let mut all: Vec<usize> = batches.concat();
+        all.sort();
+        assert_eq!(all, (0..103).collect::<Vec<_>>());
+        assert!(batches.iter().all(|b| b.len() <= 8 && b.windows(2).all(|w| lengths[w[0]] <= lengths[w[1]])));
+    }
+
 }
