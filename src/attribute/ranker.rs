@@ -10,8 +10,11 @@
 //! A split sends a row left when `x < threshold`; a value that is not finite (NaN, ±∞: a
 //! feature that does not apply) takes the split's learned default direction instead.
 //!
-//! Trees are kept as one flat array of 12-byte nodes, children of a node side by side (the right
-//! child is `left + 1`), so scoring is a short walk through memory with no pointer chasing.
+//! In memory all trees are one flat array of 12-byte nodes, children side by side (the right
+//! child is `left + 1`), and a leaf is a node that loops to itself (threshold +∞, default left,
+//! its value in a parallel array). A row then takes exactly the tree's depth in steps, with no
+//! test for leaves and no data-dependent branch, and [`Ranker::rank`] walks a quote's rows
+//! through each tree side by side so that their memory reads overlap.
 //!
 //! # File format (version 1)
 //!
@@ -79,7 +82,7 @@ impl Node {
     }
 }
 
-/// The output of one tree for `x`; `nodes` is the tree (or the flat array) and `at` its root.
+/// The output of one tree in file form (tree-local indices, leaves marked) for `x`, from node `at`.
 #[inline]
 pub(crate) fn eval_tree(nodes: &[Node], mut at: usize, x: &[f32]) -> f32 {
     loop {
@@ -111,9 +114,13 @@ pub struct Ranker {
     gain: Vec<f64>,
     objective: Objective,
     base_score: f32,
-    /// All trees' nodes; child indices are absolute.
+    /// All trees' nodes; child indices are absolute; a leaf is `{0 | DEFAULT_LEFT, +∞, itself}`.
     nodes: Vec<Node>,
+    /// Leaf values by node index (0 for splits).
+    values: Vec<f32>,
     roots: Vec<u32>,
+    /// Per tree, the steps from the root to its deepest leaf.
+    depths: Vec<u32>,
     calibration: Option<Calibration>,
     info: serde_json::Value,
 }
@@ -149,17 +156,25 @@ impl Ranker {
         ensure!(names.len() < FEATURE_MASK as usize, "{} features", names.len());
         ensure!(base_score.is_finite(), "base score {base_score}");
         ensure!(gain.iter().all(|g| g.is_finite() && *g >= 0.0), "a negative or non-finite feature gain");
-        let mut nodes = Vec::with_capacity(trees.iter().map(Vec::len).sum());
+        let total: usize = trees.iter().map(Vec::len).sum();
+        ensure!(total < u32::MAX as usize, "{total} nodes");
+        let mut nodes = Vec::with_capacity(total);
+        let mut values = Vec::with_capacity(total);
         let mut roots = Vec::with_capacity(trees.len());
+        let mut depths = Vec::with_capacity(trees.len());
         for (t, tree) in trees.iter().enumerate() {
             ensure!(!tree.is_empty(), "tree {t} has no nodes");
             let offset = nodes.len() as u32;
             roots.push(offset);
+            // Depth of each node reached from the root (children come after their parent, so
+            // one pass in order sees every parent first).
+            let mut depth: Vec<Option<u32>> = vec![None; tree.len()];
+            depth[0] = Some(0);
             for (i, n) in tree.iter().enumerate() {
-                let mut n = *n;
                 if n.feature == LEAF {
                     ensure!(n.value.is_finite(), "tree {t} node {i}: leaf value {}", n.value);
-                    n.left = 0;
+                    nodes.push(Node { feature: DEFAULT_LEFT, value: f32::INFINITY, left: offset + i as u32 });
+                    values.push(n.value);
                 } else {
                     let f = (n.feature & FEATURE_MASK) as usize;
                     ensure!(f < names.len(), "tree {t} node {i}: feature {f} of {}", names.len());
@@ -167,12 +182,18 @@ impl Ranker {
                     // Children after their parent: every walk ends at a leaf.
                     let left = n.left as usize;
                     ensure!(left > i && left + 1 < tree.len(), "tree {t} node {i}: child {left} out of order or range");
-                    n.left += offset;
+                    if let Some(d) = depth[i] {
+                        for c in [left, left + 1] {
+                            depth[c] = Some(depth[c].map_or(d + 1, |e| e.max(d + 1)));
+                        }
+                    }
+                    nodes.push(Node { feature: n.feature, value: n.value, left: offset + n.left });
+                    values.push(0.0);
                 }
-                nodes.push(n);
             }
+            depths.push(depth.iter().flatten().copied().max().unwrap_or(0));
         }
-        Ok(Ranker { names, gain, objective, base_score, nodes, roots, calibration: None, info })
+        Ok(Ranker { names, gain, objective, base_score, nodes, values, roots, depths, calibration: None, info })
     }
 
     /// Reads a model file (gzip-compressed or not); errors name the file.
@@ -203,7 +224,7 @@ impl Ranker {
         let mut trees = Vec::with_capacity(n_trees.min(1 << 16));
         for t in 0..n_trees {
             let n = r.u32("node count")? as usize;
-            ensure!(n <= r.left() / 12, "tree {t}: {n} nodes but {} bytes left", r.left());
+            ensure!(n <= r.left() / 12, "truncated: tree {t} has {n} nodes but only {} bytes are left", r.left());
             let mut tree = Vec::with_capacity(n);
             for _ in 0..n {
                 let feature = r.u32("node")?;
@@ -239,10 +260,11 @@ impl Ranker {
         for t in 0..self.roots.len() {
             let (start, end) = self.tree_range(t);
             out.extend_from_slice(&((end - start) as u32).to_le_bytes());
-            for n in &self.nodes[start..end] {
-                let left = if n.feature == LEAF { 0 } else { n.left - start as u32 };
-                out.extend_from_slice(&n.feature.to_le_bytes());
-                out.extend_from_slice(&n.value.to_bits().to_le_bytes());
+            for (i, n) in self.nodes.iter().enumerate().take(end).skip(start) {
+                // A leaf is the node that loops to itself.
+                let (feature, value, left) = if n.left as usize == i { (LEAF, self.values[i], 0) } else { (n.feature, n.value, n.left - start as u32) };
+                out.extend_from_slice(&feature.to_le_bytes());
+                out.extend_from_slice(&value.to_bits().to_le_bytes());
                 out.extend_from_slice(&left.to_le_bytes());
             }
         }
@@ -263,22 +285,65 @@ impl Ranker {
         (start, end)
     }
 
+    /// One step down from node `at` for row `x`; a leaf steps to itself.
+    #[inline(always)]
+    fn step(&self, at: u32, x: &[f32]) -> u32 {
+        let n = self.nodes[at as usize];
+        let v = x[(n.feature & FEATURE_MASK) as usize];
+        let finite = v.is_finite();
+        let left = (finite & (v < n.value)) | (!finite & (n.feature & DEFAULT_LEFT != 0));
+        n.left + u32::from(!left)
+    }
+
+    fn check_len(&self, x: &[f32]) {
+        assert_eq!(x.len(), self.names.len(), "a feature vector of {} values for a ranker of {} features", x.len(), self.names.len());
+    }
+
     /// The margin of one candidate row: the base score plus one leaf of each tree. Panics when
     /// `features` does not have [`Ranker::n_features`] values (a caller's bug, not bad input).
-    #[inline]
     pub fn score(&self, features: &[f32]) -> f32 {
-        assert_eq!(features.len(), self.names.len(), "a feature vector of {} values for a ranker of {} features", features.len(), self.names.len());
+        self.check_len(features);
         let mut sum = self.base_score;
-        for &root in &self.roots {
-            sum += eval_tree(&self.nodes, root as usize, features);
+        for (&root, &depth) in self.roots.iter().zip(&self.depths) {
+            let mut at = root;
+            for _ in 0..depth {
+                at = self.step(at, features);
+            }
+            sum += self.values[at as usize];
         }
         sum
+    }
+
+    /// The margins of many rows, the same bit for bit as [`Ranker::score`] of each; rows go
+    /// through each tree eight at a time, side by side.
+    pub fn scores<R: AsRef<[f32]>>(&self, rows: &[R]) -> Vec<f32> {
+        const LANES: usize = 8;
+        let mut out = Vec::with_capacity(rows.len());
+        for block in rows.chunks(LANES) {
+            let x: Vec<&[f32]> = block.iter().map(|r| r.as_ref()).collect();
+            x.iter().for_each(|r| self.check_len(r));
+            let mut sum = [self.base_score; LANES];
+            let mut at = [0u32; LANES];
+            for (&root, &depth) in self.roots.iter().zip(&self.depths) {
+                at[..x.len()].fill(root);
+                for _ in 0..depth {
+                    for (a, r) in at.iter_mut().zip(&x) {
+                        *a = self.step(*a, r);
+                    }
+                }
+                for (s, &a) in sum.iter_mut().zip(&at[..x.len()]) {
+                    *s += self.values[a as usize];
+                }
+            }
+            out.extend_from_slice(&sum[..x.len()]);
+        }
+        out
     }
 
     /// Softmax probabilities over one quote's candidate rows (in row order; empty for none). A
     /// "no speaker" candidate is just one of the rows.
     pub fn rank<R: AsRef<[f32]>>(&self, candidates: &[R]) -> Vec<f32> {
-        softmax(candidates.iter().map(|r| self.score(r.as_ref())).collect())
+        softmax(self.scores(candidates))
     }
 
     /// [`Ranker::rank`] for rows stored one after another in one slice of
@@ -286,7 +351,8 @@ impl Ranker {
     pub fn rank_flat(&self, matrix: &[f32]) -> Vec<f32> {
         let f = self.names.len().max(1);
         assert_eq!(matrix.len() % f, 0, "a matrix of {} values is not whole rows of {f} features", matrix.len());
-        softmax(matrix.chunks_exact(f).map(|r| self.score(r)).collect())
+        let rows: Vec<&[f32]> = matrix.chunks_exact(f).collect();
+        softmax(self.scores(&rows))
     }
 
     /// The feature names, in vector order.
