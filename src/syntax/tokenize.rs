@@ -591,7 +591,26 @@ impl<'a> Lexer<'a> {
         // Only ASCII capitals so far (AT&T, US$).
         let mut capitals = true;
         loop {
-            while let Some(c) = self.inside(i) {
+            loop {
+                // ASCII first: most words are nothing else.
+                let b = self.byte(i);
+                if b.is_ascii_alphanumeric() {
+                    if separated && !b.is_ascii_digit() {
+                        break;
+                    }
+                    capitals &= b.is_ascii_uppercase();
+                    if !b.is_ascii_digit() {
+                        number = false;
+                    } else if hyphens > 0 {
+                        plain = false;
+                    }
+                    i += 1;
+                    continue;
+                }
+                if b < 0x80 {
+                    break;
+                }
+                let Some(c) = self.inside(i) else { break };
                 if !is_word_char(c) || (separated && !c.is_numeric()) {
                     break;
                 }
