@@ -382,7 +382,7 @@ impl<'a> Lexer<'a> {
         }
         if matches!(c, '\'' | '’' | '´') {
             // '90s; '08 before white space (but '12. is a quote mark and a number).
-            if is_ascii_digit(self.byte(one)) && is_ascii_digit(self.byte(one + 1)) {
+            if self.byte(one).is_ascii_digit() && self.byte(one + 1).is_ascii_digit() {
                 let decade = self.byte(one) != b'0' && self.byte(one + 1) == b'0' && self.byte(one + 2) == b's' && !is_letter(self.inside(one + 3));
                 if decade {
                     self.push_text(pos, one + 3);
@@ -591,7 +591,26 @@ impl<'a> Lexer<'a> {
         // Only ASCII capitals so far (AT&T, US$).
         let mut capitals = true;
         loop {
-            while let Some(c) = self.inside(i) {
+            loop {
+                // ASCII first: most words are nothing else.
+                let b = self.byte(i);
+                if b.is_ascii_alphanumeric() {
+                    if separated && !b.is_ascii_digit() {
+                        break;
+                    }
+                    capitals &= b.is_ascii_uppercase();
+                    if !b.is_ascii_digit() {
+                        number = false;
+                    } else if hyphens > 0 {
+                        plain = false;
+                    }
+                    i += 1;
+                    continue;
+                }
+                if b < 0x80 {
+                    break;
+                }
+                let Some(c) = self.inside(i) else { break };
                 if !is_word_char(c) || (separated && !c.is_numeric()) {
                     break;
                 }
@@ -663,7 +682,7 @@ impl<'a> Lexer<'a> {
                     plain = false;
                 }
                 // name@host.com; also before.@name, as CoreNLP had it.
-                '@' | '.' if (x == '@' || y == Some('@')) && letter_or_digit(first) => {
+                '@' | '.' if (x == '@' || y == Some('@')) && first.is_ascii_alphanumeric() => {
                     let at = if x == '@' { i } else { after };
                     match self.email_host(at) {
                         Some(end) if end > at + 1 => {
@@ -807,7 +826,7 @@ impl<'a> Lexer<'a> {
                 if self.byte(j) == b' ' {
                     j += 1;
                 }
-                if is_ascii_digit(self.bytes.get(j).copied().unwrap_or(0)) {
+                if self.bytes.get(j).is_some_and(u8::is_ascii_digit) {
                     let form = with_dot();
                     self.push(pos, dot, form);
                     dot
@@ -894,14 +913,6 @@ enum Apostrophe {
     Stop,
     /// Tokens were emitted up to this position.
     Done(usize),
-}
-
-fn is_ascii_digit(b: u8) -> bool {
-    b.is_ascii_digit()
-}
-
-fn letter_or_digit(c: char) -> bool {
-    c.is_ascii_alphanumeric()
 }
 
 fn letter_start(word: &str) -> bool {
