@@ -277,3 +277,31 @@ fn chart_of_the_scored_sample_as_svg_and_png() {
     // Drawn, not blank: many distinct bytes after compression of a picture with text and lines.
     assert!(bytes.len() > 10_000, "{} bytes", bytes.len());
 }
+
+#[test]
+fn the_binary_finds_its_data_from_anywhere_and_its_rpath_is_relative() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = root().join("data/articles");
+    // From another folder, no variables: the roster is found through the executable's location.
+    let out = Command::new(BIN).current_dir(dir.path()).env_remove("QUOTESTANCE_HOME").args(["run", "--no-tone", "--quiet"]).arg(&sample).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 26);
+    // QUOTESTANCE_HOME with a roster of one official wins over the repository's.
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(home.join("data")).unwrap();
+    let roster = std::fs::read_to_string(root().join("data/roster.toml")).unwrap();
+    let lavrov = roster.split("[[official]]").find(|t| t.contains("id = \"lavrov\"")).unwrap();
+    std::fs::write(home.join("data/roster.toml"), format!("[[official]]{lavrov}")).unwrap();
+    let out = Command::new(BIN).current_dir(dir.path()).env("QUOTESTANCE_HOME", &home).args(["run", "--no-tone", "--quiet"]).arg(&sample).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 5, "{text}");
+    assert!(text.lines().skip(1).all(|l| l.contains(",lavrov,")), "{text}");
+    // Every library search path is relative to the executable ($ORIGIN), none absolute.
+    if let Ok(elf) = Command::new("readelf").args(["-d", BIN]).output() {
+        let dynamic = String::from_utf8_lossy(&elf.stdout);
+        if let Some(line) = dynamic.lines().find(|l| l.contains("RUNPATH") || l.contains("RPATH")) {
+            let paths = line.split('[').nth(1).unwrap().trim_end_matches(']');
+            assert!(paths.split(':').all(|p| p.starts_with("$ORIGIN")), "{paths}");
+        }
+    }
+}
