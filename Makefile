@@ -23,7 +23,7 @@ TONE_DIR := models/tone
 TONE_WEIGHTS := models/tone-weights
 THREADS ?= 2
 
-.PHONY: all build run test bench eval models train-tone eval-tone venv clean train-speaker train-syntax eval-syntax
+.PHONY: all build run test bench eval models train-tone eval-tone venv clean install train-speaker train-syntax eval-syntax
 
 all: build
 
@@ -64,6 +64,21 @@ run: build models
 	$(BIN) chart out/quotes.csv -o out/tone.svg
 	$(BIN) chart out/quotes.csv -o out/tone.png
 	@echo "quotestance: the quotes are in out/quotes.csv, the per-speaker summary in out/summary.csv, the tone chart in out/tone.svg and out/tone.png"
+
+# --- install ------------------------------------------------------------------------------
+# PREFIX/bin/quotestance, its data in PREFIX/share/quotestance (found through the executable's
+# location; QUOTESTANCE_HOME or --roster/--model point elsewhere), and the libtorch libraries it
+# loads in PREFIX/lib/quotestance (found through the binary's relative rpath).
+PREFIX ?= /usr/local
+SITE_PACKAGES = $(shell $(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+install: build models
+	install -d $(PREFIX)/bin $(PREFIX)/share/quotestance/data $(PREFIX)/share/quotestance/models $(PREFIX)/lib/quotestance
+	install -m 755 $(BIN) $(PREFIX)/bin/quotestance
+	install -m 644 data/roster.toml $(PREFIX)/share/quotestance/data/roster.toml
+	rm -rf $(PREFIX)/share/quotestance/models/tone && cp -r $(TONE_DIR) $(PREFIX)/share/quotestance/models/tone
+	if [ -d models/syntax ]; then rm -rf $(PREFIX)/share/quotestance/models/syntax && cp -r models/syntax $(PREFIX)/share/quotestance/models/; fi
+	scripts/install-libs.sh $(BIN) $(SITE_PACKAGES) $(PREFIX)/lib/quotestance
+	@du -sh $(PREFIX)/bin/quotestance $(PREFIX)/share/quotestance $(PREFIX)/lib/quotestance
 
 # --- tone model ---------------------------------------------------------------------------
 # The default tone model folder is assembled from the encoder wheel and the committed

@@ -16,6 +16,12 @@ use std::sync::Once;
 /// Picture size in pixels.
 pub const SIZE: (u32, u32) = (1000, 560);
 
+/// Line colours (the Tableau 10 palette: distinct, and readable on white).
+const COLOURS: [RGBColor; 10] = [
+    RGBColor(31, 119, 180), RGBColor(255, 127, 14), RGBColor(44, 160, 44), RGBColor(214, 39, 40), RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75), RGBColor(227, 119, 194), RGBColor(127, 127, 127), RGBColor(188, 189, 34), RGBColor(23, 190, 207),
+];
+
 /// Months since year 0, for the x axis.
 fn month_index(ym: &str) -> Option<i32> {
     let (y, m) = ym.split_once('-')?;
@@ -110,7 +116,7 @@ where
     chart.draw_series(LineSeries::new([(x_range.start, 0.0), (x_range.end, 0.0)], BLACK.stroke_width(1))).map_err(err)?;
 
     for (i, (_, name, points)) in series.iter().enumerate() {
-        let color = Palette99::pick(i).to_rgba();
+        let color = COLOURS[i % COLOURS.len()].to_rgba();
         let xy: Vec<(f64, f64, usize)> = points.iter().filter_map(|(m, mean, n)| Some((month_index(m)? as f64, *mean, *n))).collect();
         chart
             .draw_series(LineSeries::new(xy.iter().map(|&(x, y, _)| (x, y)), color.stroke_width(2)))

@@ -14,6 +14,7 @@ pub mod clean;
 pub mod date;
 pub mod dedupe;
 pub mod eval;
+pub mod home;
 pub mod pipeline;
 pub mod progress;
 pub mod quote;

@@ -266,7 +266,8 @@ impl Summary {
                 s.articles.to_string(),
                 if s.first_date.is_empty() { "-".into() } else { s.first_date.clone() },
                 if s.last_date.is_empty() { "-".into() } else { s.last_date.clone() },
-                s.mean_tone.map(|m| format!("{m:+.2}")).unwrap_or_else(|| "-".into()),
+                // `+ 0.0` turns a rounded −0.00 into +0.00.
+                s.mean_tone.map(|m| format!("{:+.2}", (m * 100.0).round() / 100.0 + 0.0)).unwrap_or_else(|| "-".into()),
                 pct(s.share_negative),
                 pct(s.share_positive),
             ]);

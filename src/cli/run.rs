@@ -347,15 +347,8 @@ fn peak_memory_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// Finds a bundled file: relative to the working directory, else to the executable's project.
+/// Finds a bundled file (see `quotestance::home`: `$QUOTESTANCE_HOME`, the working directory,
+/// the install's `share/quotestance`, the repository of the executable).
 pub fn locate(relative: &str) -> PathBuf {
-    let here = PathBuf::from(relative);
-    if here.exists() {
-        return here;
-    }
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent()?.parent()?.parent().map(|root| root.join(relative)))
-        .filter(|p| p.exists())
-        .unwrap_or(here)
+    quotestance::home::locate(relative)
 }

@@ -126,21 +126,14 @@ impl ToneModel {
     }
 }
 
-/// Where the default model lives: `$QUOTESTANCE_TONE_MODEL` if set, else `./models/tone` if it
-/// exists, else `<folder of the executable>/../../models/tone` (i.e. the repository's
-/// `models/tone` when run from `target/release/`).
+/// Where the default model lives: `$QUOTESTANCE_TONE_MODEL` if set, else `models/tone` found
+/// as [`crate::home::locate`] finds bundled files (`$QUOTESTANCE_HOME`, the working directory,
+/// the install's `share/quotestance`, the repository of the executable).
 pub fn default_model_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("QUOTESTANCE_TONE_MODEL").filter(|v| !v.is_empty()) {
         return PathBuf::from(dir);
     }
-    let local = PathBuf::from("models/tone");
-    if local.is_dir() {
-        return local;
-    }
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|p| p.join("../../models/tone")))
-        .unwrap_or(local)
+    crate::home::locate("models/tone")
 }
 
 #[cfg(test)]
