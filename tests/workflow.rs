@@ -194,8 +194,13 @@ fn published_is_a_complete_date_or_empty_and_says_where_it_came_from() {
 
 #[test]
 fn the_progress_bar_is_silent_without_a_terminal_and_counts_articles_on_one() {
-    // stderr is a pipe here: only the closing summary, no bar, no cursor control.
-    let out = ok(quotestance(&["run", "data/articles", "--no-tone", "-o", "/dev/null"]));
+    // stderr is a pipe here: only the closing summary, no bar, no cursor control. (Output goes
+    // to a temporary file: this writer replaces its target by rename, which must never touch
+    // a device such as /dev/null.)
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("quotes.csv");
+    let csv = csv.to_str().unwrap();
+    let out = ok(quotestance(&["run", "data/articles", "--no-tone", "-o", csv]));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("quotestance: 5 articles"), "{err}");
     assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
@@ -204,7 +209,7 @@ fn the_progress_bar_is_silent_without_a_terminal_and_counts_articles_on_one() {
         eprintln!("NOTICE: no `script` command; the terminal half of this test is skipped");
         return;
     }
-    let cmd = format!("{BIN} run data/articles --no-tone -o /dev/null");
+    let cmd = format!("{BIN} run data/articles --no-tone -o {csv}");
     let tty = Command::new("script").current_dir(root()).args(["-qec", &cmd, "/dev/null"]).output().unwrap();
     let screen = String::from_utf8_lossy(&tty.stdout);
     assert!(screen.contains("/5 articles"), "{screen:?}");
