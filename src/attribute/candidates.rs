@@ -100,11 +100,12 @@ impl Attributor<'_> {
                 found.push((distance, Candidate { kind, mention: Some(m), previous: None, start, end, sentence: Some(s) }));
             }
         }
+        found.sort_by_key(|(d, c)| (*d, c.start));
         // A mention inside another (`Foreign Ministry` in `Foreign Ministry spokeswoman Maria
-        // Zakharova`) is part of that one.
+        // Zakharova`) is part of that one; compared among the nearest only, to stay linear.
+        found.truncate(2 * MAX_MENTIONS);
         let spans: Vec<(usize, usize)> = found.iter().map(|(_, c)| (c.start, c.end)).collect();
         found.retain(|(_, c)| !spans.iter().any(|&(s, e)| s <= c.start && c.end <= e && (s, e) != (c.start, c.end)));
-        found.sort_by_key(|(d, c)| (*d, c.start));
         found.truncate(MAX_MENTIONS);
         found.sort_by_key(|(_, c)| c.start);
         let mut out: Vec<Candidate> = found.into_iter().map(|(_, c)| c).collect();

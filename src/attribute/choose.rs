@@ -12,7 +12,7 @@
 //! than a missing one.
 
 use super::candidates::{Candidate, CandidateKind};
-use super::features::FEATURES;
+use super::features::{FEATURES, RULE_AGREES};
 use super::ranker::Ranker;
 use super::{Attribution, Attributor, CollectedQuote, Method, Speaker};
 use crate::quote::Quote;
@@ -105,7 +105,6 @@ impl Attributor<'_> {
     /// Each candidate resolved to a speaker (`None` for nobody and for mentions that do not
     /// resolve). Candidates with a probability under 1% are not resolved (they cannot win).
     fn candidate_speakers(&mut self, quotes: &[Quote], index: usize, candidates: &[Candidate], features: &[Vec<f32>], rule: &Attribution, probs: &[f32]) -> Vec<Option<Attribution>> {
-        let agrees = FEATURES.iter().position(|&f| f == "rule.agrees").expect("feature");
         (0..candidates.len())
             .map(|i| {
                 let candidate = &candidates[i];
@@ -122,7 +121,7 @@ impl Attributor<'_> {
                         confidence: 0.0,
                         mention_start: None,
                     }),
-                    _ if features[i][agrees] == 1.0 && rule.speaker.is_some() => Some(rule.clone()),
+                    _ if features[i][RULE_AGREES] == 1.0 && rule.speaker.is_some() => Some(rule.clone()),
                     _ => {
                         let m = candidate.mention.expect("mention candidate");
                         let cue = self.cue_between(candidate.start, candidate.end, &quotes[index]);

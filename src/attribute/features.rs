@@ -13,6 +13,9 @@ use super::{Attribution, Attributor, Method, Speaker};
 use crate::quote::Quote;
 use crate::syntax::ParsedSentence;
 
+/// Where the rules' choice sits in the vector (`rule.agrees`).
+pub(crate) const RULE_AGREES: usize = 22;
+
 /// The feature names, in vector order. Stored with the model, checked on load.
 pub const FEATURES: &[&str] = &[
     // The quote (the same for all its candidates).
@@ -130,12 +133,11 @@ impl Attributor<'_> {
             Some(MentionKind::Pronoun(g)) => flag(self.resolve_pronoun(mention.unwrap().first, *g).is_some()),
             _ => nan,
         };
-        let mentions_of = |e: usize| self.found.mentions.iter().filter(|m| matches!(m.kind, MentionKind::Name(x) if x == e)).count();
         row.extend([
             mention.map_or(nan, |m| flag(m.possessive)),
             entity.map_or(nan, |e| flag(self.found.entities[e].person)),
             entity.map_or(nan, |e| flag(self.found.entities[e].roster.is_some())),
-            entity.map_or(nan, |e| (mentions_of(e) as f32).ln_1p()),
+            entity.map_or(nan, |e| (self.entity_mentions[e] as f32).ln_1p()),
             role_definite,
             pronoun_resolves,
         ]);
@@ -155,11 +157,12 @@ impl Attributor<'_> {
         let (gap_from, gap_to) = if before { (c.end, q.open) } else { (q.close, c.start.max(q.close)) };
         let (t_from, t_to) = (self.token_at_or_after(gap_from), self.token_at_or_after(gap_to));
         let gap_tokens = t_to.saturating_sub(t_from);
-        let mentions_between = self.found.mentions.iter().filter(|m| {
-            let (ms, me) = (self.tokens[m.first].start, self.tokens[m.last].end);
-            ms >= gap_from && me <= gap_to
-        });
-        let quote_between = quotes.iter().enumerate().any(|(j, o)| j != index && o.open >= gap_from && o.close <= gap_to);
+        // Mentions and quotes come in text order: only those starting inside the gap can lie in it.
+        let mentions = &self.found.mentions;
+        let first_mention = mentions.partition_point(|m| self.tokens[m.first].start < gap_from);
+        let mentions_between = mentions[first_mention..].iter().take_while(|m| self.tokens[m.first].start < gap_to).filter(|m| self.tokens[m.last].end <= gap_to).count();
+        let first_quote = quotes.partition_point(|o| o.open < gap_from);
+        let quote_between = quotes[first_quote..].iter().enumerate().take_while(|(_, o)| o.open < gap_to).any(|(j, o)| first_quote + j != index && o.close <= gap_to);
         row.extend([
             flag(before),
             flag(after),
@@ -169,7 +172,7 @@ impl Attributor<'_> {
             sentences_away as f32,
             (gap_tokens as f32).ln_1p(),
             rank,
-            mentions_between.count() as f32,
+            mentions_between as f32,
             flag(quote_between),
         ]);
         let gap_range = t_from..t_to.min(self.tokens.len());
@@ -279,6 +282,11 @@ fn path_length(tree: &crate::syntax::Tree, a: usize, b: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rule_agrees_index_names_it() {
+        assert_eq!(super::FEATURES[super::RULE_AGREES], "rule.agrees");
+    }
+
     #[test]
     fn feature_names_are_unique() {
         let mut names = super::FEATURES.to_vec();

@@ -170,6 +170,8 @@ pub struct Attributor<'a> {
     speakers_by_sentence: Vec<Vec<usize>>,
     /// For each sentence, the range of its mentions (mentions come in text order).
     mention_ranges: Vec<std::ops::Range<usize>>,
+    /// How many times each entity is named in the article (salience, for the ranker).
+    entity_mentions: Vec<usize>,
     /// What the syntax stage found in each sentence (`None` where it did not look).
     parsed: Vec<Option<ParsedSentence>>,
     /// The learned speaker chooser; `None` leaves the choice to the rules.
@@ -226,7 +228,14 @@ impl<'a> Attributor<'a> {
                 range.end = m + 1;
             }
         }
+        let mut entity_mentions = vec![0; found.entities.len()];
+        for m in &found.mentions {
+            if let MentionKind::Name(e) = m.kind {
+                entity_mentions[e] += 1;
+            }
+        }
         Attributor {
+            entity_mentions,
             mention_ranges,
             text,
             lower_text,

@@ -10,7 +10,7 @@
 
 use super::ranker::{self as gbdt, Group, RankerConfig};
 use crate::attribute::candidates::CandidateKind;
-use crate::attribute::features::FEATURES;
+use crate::attribute::features::{FEATURES, RULE_AGREES};
 use crate::attribute::ranker::Ranker;
 use crate::attribute::choose::aggregate;
 use crate::attribute::{Attributor, CollectedQuote, Speaker};
@@ -35,13 +35,11 @@ struct CharSpan {
 struct AttributionLine {
     article: String,
     source: Vec<CharSpan>,
-    #[allow(dead_code)]
-    cue: Vec<CharSpan>,
     content: Vec<CharSpan>,
     speaker: Option<String>,
 }
 
-/// An annotated attribution in byte offsets of the article text.
+/// An annotated attribution (character offsets as read, byte offsets once matched to its text).
 #[derive(Debug, Clone)]
 pub struct GoldAttribution {
     pub source: Vec<(usize, usize)>,
@@ -50,14 +48,14 @@ pub struct GoldAttribution {
     pub speaker: Option<String>,
 }
 
-/// The annotated attributions of a split, by article.
-pub fn read_attributions(path: &Path) -> Result<HashMap<String, Vec<(Vec<(usize, usize)>, Vec<(usize, usize)>, Option<String>)>>> {
+/// The annotated attributions of a split, by article (offsets still in characters).
+fn read_attributions(path: &Path) -> Result<HashMap<String, Vec<GoldAttribution>>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut out: HashMap<String, Vec<_>> = HashMap::new();
+    let mut out: HashMap<String, Vec<GoldAttribution>> = HashMap::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let a: AttributionLine = serde_json::from_str(line).with_context(|| format!("{}:{}: not an attribution", path.display(), n + 1))?;
         let spans = |v: &[CharSpan]| v.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>();
-        out.entry(a.article.clone()).or_default().push((spans(&a.source), spans(&a.content), a.speaker));
+        out.entry(a.article).or_default().push(GoldAttribution { source: spans(&a.source), content: spans(&a.content), speaker: a.speaker });
     }
     Ok(out)
 }
@@ -104,7 +102,7 @@ pub fn collect(split_dir: &Path, syntax: Option<&Syntax>, roster: &Roster, limit
             let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let annotations: Vec<GoldAttribution> = gold
                 .get(&id)
-                .map(|list| list.iter().map(|(s, c, sp)| GoldAttribution { source: to_bytes(&text, s), content: to_bytes(&text, c), speaker: sp.clone() }).collect())
+                .map(|list| list.iter().map(|g| GoldAttribution { source: to_bytes(&text, &g.source), content: to_bytes(&text, &g.content), speaker: g.speaker.clone() }).collect())
                 .unwrap_or_default();
             Ok(label_article(&id, &text, &annotations, syntax, roster))
         })
@@ -204,11 +202,10 @@ pub struct SpeakerReport {
 
 /// Share of quotes whose speaker the rules got right (the `rule.agrees` candidate, else nobody).
 pub fn rules_top1(quotes: &[LabelledQuote]) -> f64 {
-    let agrees = FEATURES.iter().position(|&f| f == "rule.agrees").expect("feature");
     let right = quotes
         .iter()
         .filter(|q| {
-            let pick = q.group.rows.iter().position(|r| r[agrees] == 1.0).unwrap_or(q.group.rows.len() - 1);
+            let pick = q.group.rows.iter().position(|r| r[RULE_AGREES] == 1.0).unwrap_or(q.group.rows.len() - 1);
             q.group.gold.is_some_and(|g| q.keys[g] == q.keys[pick])
         })
         .count();
@@ -217,7 +214,7 @@ pub fn rules_top1(quotes: &[LabelledQuote]) -> f64 {
 
 /// Share of quotes whose speaker the ranker gets right (probabilities summed per speaker).
 pub fn model_top1(ranker: &Ranker, quotes: &[LabelledQuote]) -> f64 {
-    let (_, correct) = top_probabilities(ranker, quotes);
+    let (_, correct, _) = top_probabilities(ranker, quotes);
     correct.iter().filter(|&&c| c).count() as f64 / quotes.len().max(1) as f64
 }
 
@@ -236,8 +233,7 @@ pub fn train(train: &[LabelledQuote], dev: &[LabelledQuote], settings: &SpeakerS
     let valid: Vec<Group> = train.iter().filter(|q| held_out(&q.article)).map(|q| q.group.clone()).collect();
     let names: Vec<String> = FEATURES.iter().map(|s| s.to_string()).collect();
     let (mut ranker, report) = gbdt::train_with_validation(&fit, &valid, &names, &settings.ranker)?;
-    let dev_groups: Vec<Group> = dev.iter().map(|q| q.group.clone()).collect();
-    let (probs, correct) = top_probabilities(&ranker, dev);
+    let (probs, correct, someone) = top_probabilities(&ranker, dev);
     let ece_before = crate::attribute::calibrate::expected_calibration_error(&probs, &correct, 10);
     let calibration = super::calibrate::fit_isotonic(&probs, &correct)?;
     let calibrated: Vec<f32> = probs.iter().map(|&p| calibration.apply(p)).collect();
@@ -245,7 +241,7 @@ pub fn train(train: &[LabelledQuote], dev: &[LabelledQuote], settings: &SpeakerS
     let reliability = format!("{}", crate::attribute::calibrate::reliability_table(&calibrated, &correct, 10));
     // The threshold: among quotes given to a named person, the lowest confidence at which the
     // dev split's precision is at least the target.
-    let named: Vec<usize> = (0..dev.len()).filter(|&i| dev[i].named && top_is_mention(&ranker, &dev[i])).collect();
+    let named: Vec<usize> = (0..dev.len()).filter(|&i| dev[i].named && someone[i]).collect();
     let named_probs: Vec<f32> = named.iter().map(|&i| calibrated[i]).collect();
     let named_correct: Vec<bool> = named.iter().map(|&i| correct[i]).collect();
     let roster_threshold = crate::attribute::calibrate::threshold_for_precision_with_support(&named_probs, &named_correct, settings.target_precision, 30).unwrap_or(0.9);
@@ -262,7 +258,7 @@ pub fn train(train: &[LabelledQuote], dev: &[LabelledQuote], settings: &SpeakerS
     }));
     let report = SpeakerReport {
         train_groups: fit.len() + valid.len(),
-        dev_groups: dev_groups.len(),
+        dev_groups: dev.len(),
         dev_top1,
         dev_top1_rules: rules_top1(dev),
         ece_before,
@@ -274,20 +270,16 @@ pub fn train(train: &[LabelledQuote], dev: &[LabelledQuote], settings: &SpeakerS
     Ok((ranker, report))
 }
 
-/// The winning speaker's probability and whether it is the gold speaker, per quote.
-fn top_probabilities(ranker: &Ranker, quotes: &[LabelledQuote]) -> (Vec<f32>, Vec<bool>) {
-    quotes
-        .iter()
-        .map(|q| {
-            let p = ranker.rank(&q.group.rows);
-            let (best, total) = aggregate(&p, &q.keys);
-            (total, q.group.gold.is_some_and(|g| q.keys[g] == q.keys[best]))
-        })
-        .unzip()
-}
-
-/// Whether the winning speaker is a person or organisation rather than nobody.
-fn top_is_mention(ranker: &Ranker, q: &LabelledQuote) -> bool {
-    let p = ranker.rank(&q.group.rows);
-    q.keys[aggregate(&p, &q.keys).0] != "nobody"
+/// Per quote: the winning speaker's probability, whether it is the gold speaker, and whether
+/// it is someone rather than nobody.
+fn top_probabilities(ranker: &Ranker, quotes: &[LabelledQuote]) -> (Vec<f32>, Vec<bool>, Vec<bool>) {
+    let (mut probs, mut correct, mut someone) = (Vec::new(), Vec::new(), Vec::new());
+    for q in quotes {
+        let p = ranker.rank(&q.group.rows);
+        let (best, total) = aggregate(&p, &q.keys);
+        probs.push(total);
+        correct.push(q.group.gold.is_some_and(|g| q.keys[g] == q.keys[best]));
+        someone.push(q.keys[best] != "nobody");
+    }
+    (probs, correct, someone)
 }
