@@ -13,7 +13,7 @@ use quotestance::read::{self, Article, InputError};
 use quotestance::record::{QuoteRow, ToneColumns};
 use quotestance::roster::Roster;
 use quotestance::tone::{default_model_dir, ToneModel};
-use quotestance::write::CsvOutput;
+use quotestance::write::{self, Output, OutputFormat, OutputOptions};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -27,12 +27,21 @@ const CHUNK: usize = 512;
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// Article files or folders (recursed): .txt, .jsonl/.ndjson, .csv, optionally .gz; `-` reads JSON Lines from standard input.
+    /// Article files or folders (recursed): .txt, .jsonl/.ndjson, .json, .csv, optionally .gz; `-` reads standard input (JSON Lines or plain text).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Write the CSV here (default: standard output). The file appears only when complete.
+    /// Write the rows here (default or `-`: standard output). A file appears only when complete.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Output format (default: from the -o extension, .csv / .jsonl / .parquet, else csv).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<OutputFormat>,
+    /// CSV: no header row (for pipes that concatenate outputs, e.g. Spark's rdd.pipe).
+    #[arg(long)]
+    no_header: bool,
+    /// CSV: write cells raw, without the protective apostrophe before formula-like text (for notebooks, not spreadsheets).
+    #[arg(long)]
+    no_protect: bool,
     /// Roster of officials (default: data/roster.toml).
     #[arg(long, value_name = "FILE")]
     roster: Option<PathBuf>,
@@ -69,7 +78,39 @@ struct Tally {
 }
 
 pub fn main(args: RunArgs) -> Result<ExitCode> {
+    match run(&args) {
+        // `| head` closed the pipe: stop quietly, as `cat` does.
+        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn output_options(args: &RunArgs) -> Result<OutputOptions> {
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(OutputFormat::from_extension))
+        .unwrap_or(OutputFormat::Csv);
+    if format != OutputFormat::Csv && (args.bom || args.no_header || args.no_protect) {
+        anyhow::bail!("--bom, --no-header and --no-protect are for CSV output; this output is {format:?}");
+    }
+    Ok(OutputOptions { format, bom: args.bom, header: !args.no_header, protect: !args.no_protect })
+}
+
+fn run(args: &RunArgs) -> Result<ExitCode> {
     let started = Instant::now();
+    let options = output_options(args)?;
+    let to_stdout = matches!(write::target::plan(args.output.as_deref())?, write::target::Plan::Stdout);
+    if to_stdout && stdout_was_closed() {
+        anyhow::bail!("standard output is closed; give -o FILE");
+    }
+    if let Some(output) = &args.output {
+        write::target::refuse_inputs(output, &args.inputs, |p| read::format_of(p).is_some())?;
+    }
+    write::target::install_signal_cleanup()?;
     let roster_path = args.roster.clone().unwrap_or_else(|| locate("data/roster.toml"));
     let roster = Roster::load(&roster_path)?;
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
@@ -89,24 +130,31 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
         }
         anyhow::bail!("no article files found in {}", args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     }
-    let output = CsvOutput::create(args.output.as_deref(), args.bom)?;
+    // A stream (standard input) is processed as it comes: rows are written as each article
+    // finishes, and a bad record is reported and skipped without changing the exit status.
+    let streaming = files.iter().any(|f| f.path.is_none());
+    let output = Output::create(args.output.as_deref(), options)?;
     let total_bytes: u64 = files.iter().filter_map(|f| f.path.as_ref()).filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
-    let progress = progress_bar(total_bytes, args.quiet || files.iter().any(|f| f.path.is_none()));
+    let progress = progress_bar(total_bytes, args.quiet || streaming);
     let mut tally = Tally::default();
     for e in &expand_errors {
         report(e, &progress, &mut tally);
     }
 
-    // Three stages overlap: a reader thread parses files into chunks of articles, this thread
-    // runs the text stages (on the rayon pool) and the tone model, a writer thread writes rows.
-    // Chunks keep their order through both channels, so the output does not depend on timing.
-    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Batch>(2);
+    // Three stages overlap: a reader thread parses files into articles, this thread runs the
+    // text stages (on the rayon pool) and the tone model on batches of them, a writer thread
+    // writes rows. Batches keep their order through both channels, so the output does not
+    // depend on timing. Files go in full batches of CHUNK articles; a stream's batch is what
+    // has arrived, so that rows come out while the stream is still open.
+    let (item_tx, item_rx) = mpsc::sync_channel::<Item>(CHUNK);
     let (row_tx, row_rx) = mpsc::sync_channel::<Vec<QuoteRow>>(2);
     let writer_progress = progress.clone();
     std::thread::scope(|scope| -> Result<()> {
-        scope.spawn(|| read_chunks(&files, &progress, chunk_tx));
-        let writer = scope.spawn(move || -> Result<(CsvOutput, BTreeMap<String, usize>, usize)> {
+        scope.spawn(|| read_articles(&files, &progress, item_tx));
+        let writer = scope.spawn(move || -> Result<(Output, BTreeMap<String, usize>, usize)> {
             let mut output = output;
+            // The header goes out at once (a pipe's reader sees it before any article ends).
+            output.flush()?;
             let (mut by_speaker, mut written) = (BTreeMap::new(), 0);
             for rows in row_rx {
                 for row in &rows {
@@ -114,18 +162,29 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
                     *by_speaker.entry(row.speaker.clone().unwrap_or_else(|| "(no speaker)".into())).or_default() += 1;
                 }
                 written += rows.len();
+                output.flush()?;
             }
             drop(writer_progress);
             Ok((output, by_speaker, written))
         });
-        for batch in chunk_rx {
-            let chunk = match batch {
-                Batch::Skipped(e) => {
-                    report(&e, &progress, &mut tally);
-                    continue;
-                }
-                Batch::Articles(chunk) => chunk,
+        let mut items = item_rx.iter();
+        while let Some(first) = items.next() {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut take = |item: Item, chunk: &mut Vec<Article>| match item {
+                Item::Article(a) => chunk.push(a),
+                Item::Skipped(e) => report(&e, &progress, &mut tally),
             };
+            take(first, &mut chunk);
+            while chunk.len() < CHUNK {
+                let next = if streaming { item_rx.try_recv().ok() } else { items.next() };
+                match next {
+                    Some(item) => take(item, &mut chunk),
+                    None => break,
+                }
+            }
+            if chunk.is_empty() {
+                continue;
+            }
             let rows = pool.install(|| chunk.par_iter().map(|a| analyze_guarded(a, &roster)).collect::<Vec<_>>());
             let rows: Vec<Vec<QuoteRow>> = rows
                 .into_iter()
@@ -151,6 +210,9 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
             }
         }
         drop(row_tx);
+        // Ends the reader too, if the writer stopped early (its sends fail).
+        drop(items);
+        drop(item_rx);
         let (output, by_speaker, written) = writer.join().expect("writer thread")?;
         tally.by_speaker = by_speaker;
         tally.rows_written = written;
@@ -159,9 +221,10 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
     progress.finish_and_clear();
 
     if !args.quiet {
-        print_summary(&tally, started, args.output.as_deref(), model.as_ref().map(|m| m.name()));
+        let shown = if to_stdout { None } else { args.output.as_deref() };
+        print_summary(&tally, started, shown, model.as_ref().map(|m| m.name()));
     }
-    Ok(if tally.input_errors > 0 { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+    Ok(if tally.input_errors > 0 && !streaming { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
 }
 
 /// Runs the text stages on one article; an internal error (a panic) skips that article with a
@@ -173,39 +236,38 @@ fn analyze_guarded(article: &Article, roster: &Roster) -> Result<Vec<QuoteRow>, 
     })
 }
 
-/// What the reader thread sends: a chunk of articles, or an input it had to skip.
-enum Batch {
-    Articles(Vec<Article>),
+/// What the reader thread sends, in input order: an article, or an input it had to skip.
+enum Item {
+    Article(Article),
     Skipped(InputError),
 }
 
-/// Reads every file in order, sending chunks of `CHUNK` articles (and skipped inputs).
-fn read_chunks(files: &[read::InputFile], progress: &ProgressBar, tx: mpsc::SyncSender<Batch>) {
-    let mut chunk: Vec<Article> = Vec::with_capacity(CHUNK);
+/// Reads every file in order; stops when the receiving end is gone.
+fn read_articles(files: &[read::InputFile], progress: &ProgressBar, tx: mpsc::SyncSender<Item>) {
     for file in files {
         let counter = progress.clone();
         let wrap = move |r: Box<dyn Read + Send>| -> Box<dyn Read + Send> { Box::new(counter.wrap_read(r)) };
         let reader = match read::open(file, &wrap) {
             Ok(r) => r,
             Err(e) => {
-                let _ = tx.send(Batch::Skipped(InputError { path: file.display_name(), line: None, message: format!("cannot open: {e}") }));
+                if tx.send(Item::Skipped(InputError { path: file.display_name(), line: None, message: format!("cannot open: {e}") })).is_err() {
+                    return;
+                }
                 continue;
             }
         };
-        read::read_file(file, reader, &mut |item| match item {
-            Ok(article) => {
-                chunk.push(article);
-                if chunk.len() == CHUNK {
-                    let _ = tx.send(Batch::Articles(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))));
-                }
-            }
-            Err(e) => {
-                let _ = tx.send(Batch::Skipped(e));
+        let mut gone = false;
+        read::read_file(file, reader, &mut |item| {
+            if !gone {
+                gone = tx.send(match item {
+                    Ok(article) => Item::Article(article),
+                    Err(e) => Item::Skipped(e),
+                }).is_err();
             }
         });
-    }
-    if !chunk.is_empty() {
-        let _ = tx.send(Batch::Articles(chunk));
+        if gone {
+            return;
+        }
     }
 }
 
@@ -281,6 +343,27 @@ fn peak_memory_mb() -> Option<f64> {
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
+
+/// Whether file descriptor 1 was closed when the process started (`quotestance run >&-`).
+/// The Rust runtime reopens a closed descriptor on /dev/null before `main`, where rows would be
+/// lost without a word, so this is checked earlier, by a constructor run by the loader.
+fn stdout_was_closed() -> bool {
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static CHECK_STDOUT: extern "C" fn() = {
+    extern "C" fn check() {
+        // SAFETY: fcntl(F_GETFD) only queries the descriptor.
+        let closed = unsafe { libc::fcntl(1, libc::F_GETFD) } == -1;
+        STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
+    }
+    check
+};
 
 /// Finds a bundled file: relative to the working directory, else to the executable's project.
 pub fn locate(relative: &str) -> PathBuf {
