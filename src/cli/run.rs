@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use quotestance::pipeline::{analyze, is_roster_row};
-use quotestance::read::{self, Article, InputError};
+use quotestance::read::{self, Article, InputError, ReadOptions};
 use quotestance::record::{QuoteRow, ToneColumns};
 use quotestance::roster::Roster;
 use quotestance::tone::{default_model_dir, ToneModel};
@@ -42,6 +42,15 @@ pub struct RunArgs {
     /// CSV: write cells raw, without the protective apostrophe before formula-like text (for notebooks, not spreadsheets).
     #[arg(long)]
     no_protect: bool,
+    /// Follow symbolic links inside input folders (each file is still read once; loops are reported).
+    #[arg(long)]
+    follow: bool,
+    /// Largest article or record read, in bytes; a larger one is reported and skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = read::DEFAULT_MAX_ARTICLE_BYTES)]
+    max_article_bytes: usize,
+    /// Format of standard input (default: JSON Lines when it starts with `{`, a JSON array with `[`, else plain text).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    stdin_format: Option<read::Format>,
     /// Roster of officials (default: data/roster.toml).
     #[arg(long, value_name = "FILE")]
     roster: Option<PathBuf>,
@@ -123,16 +132,22 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         Some(ToneModel::load(&dir, threads).context("cannot load the tone model (use --no-tone to skip tone, or --model DIR)")?)
     };
 
-    let (files, expand_errors) = read::expand_inputs(&args.inputs);
+    let read_options = ReadOptions { follow: args.follow, max_article_bytes: args.max_article_bytes.max(1), stdin_format: args.stdin_format };
+    let read::Expanded { files, errors: expand_errors, warnings } = read::expand_inputs(&args.inputs, &read_options);
+    for w in &warnings {
+        eprintln!("quotestance: warning: {w}");
+    }
     if files.is_empty() {
         for e in &expand_errors {
             eprintln!("quotestance: {e}");
         }
         anyhow::bail!("no article files found in {}", args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     }
-    // A stream (standard input) is processed as it comes: rows are written as each article
-    // finishes, and a bad record is reported and skipped without changing the exit status.
-    let streaming = files.iter().any(|f| f.path.is_none());
+    // A stream (standard input, a FIFO) is processed as it comes: rows are written as each
+    // article finishes. On standard input (a pipe filter) a bad record is reported and skipped
+    // without changing the exit status.
+    let streaming = files.iter().any(|f| f.stream);
+    let pipe = files.iter().any(|f| f.path.is_none());
     let output = Output::create(args.output.as_deref(), options)?;
     let total_bytes: u64 = files.iter().filter_map(|f| f.path.as_ref()).filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
     let progress = progress_bar(total_bytes, args.quiet || streaming);
@@ -150,7 +165,7 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
     let (row_tx, row_rx) = mpsc::sync_channel::<Vec<QuoteRow>>(2);
     let writer_progress = progress.clone();
     std::thread::scope(|scope| -> Result<()> {
-        scope.spawn(|| read_articles(&files, &progress, item_tx));
+        scope.spawn(|| read_articles(&files, &read_options, &progress, item_tx));
         let writer = scope.spawn(move || -> Result<(Output, BTreeMap<String, usize>, usize)> {
             let mut output = output;
             // The header goes out at once (a pipe's reader sees it before any article ends).
@@ -224,7 +239,7 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         let shown = if to_stdout { None } else { args.output.as_deref() };
         print_summary(&tally, started, shown, model.as_ref().map(|m| m.name()));
     }
-    Ok(if tally.input_errors > 0 && !streaming { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+    Ok(if tally.input_errors > 0 && !pipe { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
 }
 
 /// Runs the text stages on one article; an internal error (a panic) skips that article with a
@@ -243,7 +258,7 @@ enum Item {
 }
 
 /// Reads every file in order; stops when the receiving end is gone.
-fn read_articles(files: &[read::InputFile], progress: &ProgressBar, tx: mpsc::SyncSender<Item>) {
+fn read_articles(files: &[read::InputFile], options: &ReadOptions, progress: &ProgressBar, tx: mpsc::SyncSender<Item>) {
     for file in files {
         let counter = progress.clone();
         let wrap = move |r: Box<dyn Read + Send>| -> Box<dyn Read + Send> { Box::new(counter.wrap_read(r)) };
@@ -257,7 +272,7 @@ fn read_articles(files: &[read::InputFile], progress: &ProgressBar, tx: mpsc::Sy
             }
         };
         let mut gone = false;
-        read::read_file(file, reader, &mut |item| {
+        read::read_file(file, reader, options, &mut |item| {
             if !gone {
                 gone = tx.send(match item {
                     Ok(article) => Item::Article(article),
