@@ -47,7 +47,7 @@ run_case() {
     local rows=0
     [ -f "$out" ] && rows=$(($(wc -l < "$out") - 1))
     local note
-    note=$(grep -v '^Command' "$err" | head -1 | cut -c1-90)
+    note=$(grep -v '^Command' "$err" | head -1 | cut -c1-90 || true)
     printf '%-44s %8s %12d %7s %s\n' "$name" "$secs" "$((kb / 1024))" "$status" "$rows rows ${note:+/ $note}"
     rm -f "$out"
 }

@@ -53,7 +53,8 @@ def main() -> int:
     schema = T.StructType([T.StructField(name, kind, True) for name, kind in COLUMNS])
     quotes = spark.read.schema(schema).json(rows)
     # `published` is an ISO date (YYYY-MM-DD) or empty; a partial date has no month.
-    quotes = quotes.withColumn("published", F.to_date("published", "yyyy-MM-dd"))
+    full_date = F.col("published").rlike(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    quotes = quotes.withColumn("published", F.when(full_date, F.to_date("published", "yyyy-MM-dd")))
     quotes = quotes.withColumn("month", F.date_format("published", "yyyy-MM"))
     quotes.write.mode("overwrite").partitionBy("month").parquet(args.out)
 
