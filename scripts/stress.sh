@@ -4,7 +4,7 @@
 #
 #   scripts/stress.sh [BIN]      (default: target/release/quotestance)
 #
-# Cases: one sentence with 20,000 and 50,000 quotes ("x," he said and ...); a 100 MB article
+# Cases: one sentence with 20,000 and 50,000 quotes ("x," he said and ...); a 20 MB article
 # (the seed articles repeated, read with --max-article-bytes raised past it) and the same article
 # under the default cap (skipped); a gzip file holding one 2 GiB line before a good record.
 set -euo pipefail
@@ -21,9 +21,9 @@ for n in (20000, 50000):
         f.write('"x," he said and ' * n + "Lavrov said.\n")
 seeds = sorted(os.listdir("data/articles"))
 text = "\n\n".join(open(f"data/articles/{s}").read() for s in seeds)
-with open(f"{work}/article100mb.txt", "w") as f:
+with open(f"{work}/article20mb.txt", "w") as f:
     written = 0
-    while written < 100_000_000:
+    while written < 20_000_000:
         f.write(text + "\n\n")
         written += len(text) + 2
 with gzip.open(f"{work}/hugeline.jsonl.gz", "wb", compresslevel=1) as f:
@@ -53,6 +53,6 @@ run_case() {
 }
 run_case "one sentence, 20,000 quotes (540 KB)" "$WORK/quotes20000.txt"
 run_case "one sentence, 50,000 quotes (1.35 MB)" "$WORK/quotes50000.txt"
-run_case "100 MB article (--max-article-bytes 200M)" "$WORK/article100mb.txt" --max-article-bytes 200000000
-run_case "100 MB article (default cap: skipped)" "$WORK/article100mb.txt"
+run_case "20 MB article (--max-article-bytes 200M)" "$WORK/article20mb.txt" --max-article-bytes 200000000
+run_case "20 MB article (default cap: skipped)" "$WORK/article20mb.txt"
 run_case "gzip, one 2 GiB line, then a record" "$WORK/hugeline.jsonl.gz"
