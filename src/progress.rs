@@ -10,7 +10,7 @@
 
 use crate::read::{self, Format, InputFile};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -99,9 +99,10 @@ fn style(template: &str) -> ProgressStyle {
 }
 
 /// Counts the articles of the inputs in a background thread and sets the bar's total when done.
-/// Standard input is never counted (it can be read only once); with it, the bar stays a spinner.
+/// Streams (standard input, FIFOs) are never counted (they can be read only once); with one, the
+/// bar stays a spinner.
 pub fn count_in_background(files: Vec<InputFile>, progress: Progress) -> Option<std::thread::JoinHandle<u64>> {
-    if progress.bar.is_hidden() || files.iter().any(|f| f.path.is_none()) {
+    if progress.bar.is_hidden() || files.iter().any(|f| f.path.is_none() || f.stream) {
         return None;
     }
     Some(std::thread::spawn(move || {
@@ -114,31 +115,32 @@ pub fn count_in_background(files: Vec<InputFile>, progress: Progress) -> Option<
 /// The number of articles in one file, as the reader will find them (an unreadable file, which
 /// the reader will report, counts 0). Text: 1; JSON Lines: the lines holding an object (a `.json`
 /// file holding one array or one pretty-printed object is parsed whole); CSV: the records.
+/// Lines are read with the reader's cap, so a huge line is never held whole.
 pub fn count_articles(file: &InputFile) -> u64 {
     let Ok(mut reader) = read::open(file, &|r| r) else { return 0 };
     match file.format {
-        Format::Text => 1,
-        Format::Csv => csv::ReaderBuilder::new().flexible(true).from_reader(reader).byte_records().filter(|r| r.is_ok()).count() as u64,
-        Format::JsonLines => {
-            let mut first = Vec::new();
-            let mut n = 0;
+        Some(Format::Text) => 1,
+        Some(Format::Csv) => csv::ReaderBuilder::new().flexible(true).from_reader(reader).byte_records().filter(|r| r.is_ok()).count() as u64,
+        Some(Format::JsonLines) | Some(Format::Json) | None => {
             let mut line = Vec::new();
-            // Peek: a file opening with `[` (or a pretty object spread over lines) is one JSON value.
+            let (mut n, mut first) = (0, true);
             loop {
-                line.clear();
-                match reader.read_until(b'\n', &mut line) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {}
-                }
-                let trimmed = line.trim_ascii();
-                if first.is_empty() && !trimmed.is_empty() {
-                    first = trimmed.to_vec();
-                    if first.starts_with(b"[") || (first.starts_with(b"{") && serde_json::from_slice::<serde_json::Value>(&first).is_err()) {
-                        return count_json_value(file);
+                match read::read_line_capped(&mut reader, &mut line, read::DEFAULT_MAX_ARTICLE_BYTES) {
+                    Ok(read::Line::Eof) | Err(_) => break,
+                    Ok(read::Line::TooLong(_)) => {} // skipped by the reader, never an article
+                    Ok(read::Line::Data) => {
+                        let trimmed = line.trim_ascii();
+                        if first && !trimmed.is_empty() {
+                            first = false;
+                            // Peek: a file opening with `[` (or a pretty object spread over lines) is one JSON value.
+                            if trimmed.starts_with(b"[") || (trimmed.starts_with(b"{") && serde_json::from_slice::<serde_json::Value>(trimmed).is_err()) {
+                                return count_json_value(file);
+                            }
+                        }
+                        if trimmed.starts_with(b"{") {
+                            n += 1;
+                        }
                     }
-                }
-                if trimmed.starts_with(b"{") {
-                    n += 1;
                 }
             }
             n

@@ -187,6 +187,7 @@ fn next_body_opens_with(text: &str, paragraphs: &[Paragraph], index: usize, open
 /// a straight `"` that opens the paragraph (reported when that mark turns out to be unclosed).
 fn scan_paragraph(text: &str, p: &Paragraph, index: usize, quotes: &mut Vec<Quote>) -> (Option<Open>, Vec<Quote>) {
     let para = &text[p.start..p.end];
+    let last_single_close = last_single_close(para);
     let mut stack: Vec<Open> = Vec::new();
     let mut nested: Vec<Quote> = Vec::new();
     let mut prev: Option<char> = None;
@@ -204,7 +205,9 @@ fn scan_paragraph(text: &str, p: &Paragraph, index: usize, quotes: &mut Vec<Quot
         let Some(mark) = mark else { continue };
         let close_family = match mark {
             Mark::Open(family) => {
-                if family == Family::Single && !has_single_close_ahead(&para[i + len..]) {
+                // A single quote opens only if a mark that can close it follows (the first
+                // character after it does not count: it cannot close what it touches).
+                if family == Family::Single && last_single_close.is_none_or(|close| close <= i + len) {
                     continue;
                 }
                 stack.push(Open { family, at, len, straight: matches!(c, '"' | '\'') });
@@ -236,17 +239,20 @@ fn scan_paragraph(text: &str, p: &Paragraph, index: usize, quotes: &mut Vec<Quot
     (stack.into_iter().find(|o| o.family != Family::Single), nested)
 }
 
-/// Whether a `’`/`'` that can close a single quote follows in the rest of the paragraph.
-fn has_single_close_ahead(rest: &str) -> bool {
+/// Byte offset (in the paragraph) of the last `’`/`'` that can close a single quote. Found once
+/// per paragraph, so that a paragraph of many unclosed `‘` costs linear time, not a rescan of the
+/// rest of the paragraph for each one.
+fn last_single_close(para: &str) -> Option<usize> {
+    let mut last = None;
     let mut prev = None;
-    let mut chars = rest.chars().peekable();
-    while let Some(c) = chars.next() {
-        if matches!(c, '’' | '\'') && matches!(classify(prev, c, chars.peek().copied()), Some(Mark::CloseOrApostrophe)) {
-            return true;
+    let mut chars = para.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if matches!(c, '’' | '\'') && matches!(classify(prev, c, chars.peek().map(|&(_, n)| n)), Some(Mark::CloseOrApostrophe)) {
+            last = Some(i);
         }
         prev = Some(c);
     }
-    false
+    last
 }
 
 /// Keeps a quote when it holds words (not just a stray mark or punctuation).

@@ -1,18 +1,28 @@
 //! Stage 1: read article dumps.
 //!
-//! Inputs are files or folders (recursed, sorted by path): `.txt` (one article), `.jsonl` /
-//! `.ndjson` / `.json` (one JSON object a line: `id`, `text`, optional `title`, `date`, `url`; or
-//! one JSON array of such objects), `.csv`
-//! (a header with `text` and preferably `id`), each optionally gzip-compressed (`.gz`), and `-`
-//! for JSON Lines on standard input. Articles stream out one at a time, in input order, so a
-//! dump larger than memory can be processed; a bad file or line becomes an [`InputError`] in the
-//! stream and the rest of the batch goes on.
+//! Inputs are files or folders (recursed, sorted by name): `.txt` (one article), `.jsonl` /
+//! `.ndjson` (one JSON object a line: `id`, `text`, optional `title`, `date`, `url`), `.json`
+//! (one object, an array of objects, or one object a line), `.csv` (a header with `text` and
+//! preferably `id`), each optionally gzip-compressed (`.gz`), and `-` for standard input (JSON
+//! Lines, a JSON array, or plain text as one article: told by its first character, or by
+//! `--stdin-format`). Articles stream out one at a time, in input order, so a dump larger than
+//! memory can be processed; a bad file or record becomes an [`InputError`] in the stream and the
+//! rest of the batch goes on.
+//!
+//! Inputs are files, read once: folders yield regular files only (FIFOs, sockets and devices
+//! are reported and skipped); symbolic links inside folders are not followed unless
+//! [`ReadOptions::follow`] (then with loop detection); a file reached twice is read once. A
+//! file named on the command line that is not a regular file (a FIFO, `<(cmd)`, a device) is
+//! read as a stream. No article or record may exceed [`ReadOptions::max_article_bytes`]: a
+//! larger one is reported and skipped without being held in memory.
 
 use flate2::read::MultiGzDecoder;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 /// One article as read from the input, before any analysis.
@@ -56,11 +66,37 @@ impl fmt::Display for InputError {
 pub type ReadResult = Result<Article, InputError>;
 
 /// The formats this stage understands, chosen by file extension (after any `.gz`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// One article (`.txt`).
     Text,
+    /// One JSON object a line (`.jsonl`, `.ndjson`).
+    #[value(name = "jsonl")]
     JsonLines,
+    /// One JSON object, an array of objects, or one object a line (`.json`).
+    Json,
+    /// A header with `text` (`.csv`).
     Csv,
+}
+
+/// Limits and choices of the reader.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// Follow symbolic links inside folders (with loop detection).
+    pub follow: bool,
+    /// Largest article (text file) or record (JSON / CSV) read; larger ones are skipped.
+    pub max_article_bytes: usize,
+    /// The format of standard input and of unnamed streams; `None`: told by the first character.
+    pub stdin_format: Option<Format>,
+}
+
+/// Default of [`ReadOptions::max_article_bytes`]: 16 MiB, far above any news article.
+pub const DEFAULT_MAX_ARTICLE_BYTES: usize = 16 << 20;
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { follow: false, max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES, stdin_format: None }
+    }
 }
 
 /// A file to read (or standard input), with its format and whether it is gzip-compressed.
@@ -68,12 +104,15 @@ pub enum Format {
 pub struct InputFile {
     /// `None` for standard input.
     pub path: Option<PathBuf>,
-    pub format: Format,
+    /// `None`: told by the first character (standard input, streams without an extension).
+    pub format: Option<Format>,
     pub gzip: bool,
+    /// Not a regular file (standard input, a FIFO, a device): read as it comes.
+    pub stream: bool,
 }
 
 impl InputFile {
-    /// The name used in messages and in the `source` column.
+    /// The name used in messages and in the `source` column (lossy for names that are not UTF-8).
     pub fn display_name(&self) -> String {
         match &self.path {
             Some(p) => p.display().to_string(),
@@ -84,69 +123,158 @@ impl InputFile {
 
 /// Works out the format of a path from its extension; `None` for files this tool does not read.
 pub fn format_of(path: &Path) -> Option<(Format, bool)> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
     let (stem, gzip) = match name.strip_suffix(".gz") {
         Some(stem) => (stem.to_string(), true),
         None => (name, false),
     };
-    let ext = Path::new(&stem).extension()?.to_str()?.to_string();
-    let format = match ext.as_str() {
+    let ext = stem.rsplit_once('.')?.1;
+    let format = match ext {
         "txt" | "text" => Format::Text,
-        "jsonl" | "ndjson" | "json" => Format::JsonLines,
+        "jsonl" | "ndjson" => Format::JsonLines,
+        "json" => Format::Json,
         "csv" => Format::Csv,
         _ => return None,
     };
     Some((format, gzip))
 }
 
+/// The files to read, and what was skipped on the way.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    pub files: Vec<InputFile>,
+    /// Inputs that cannot be read (reported; the exit status says some input was skipped).
+    pub errors: Vec<InputError>,
+    /// Things worth knowing that lose nothing (a name that is not UTF-8, links not followed).
+    pub warnings: Vec<String>,
+}
+
 /// Expands the command-line inputs into the list of files to read, in a stable order: each
 /// argument in the order given, folders recursed with their entries sorted by name.
 /// Files inside folders with an unknown extension are skipped silently (a dump folder often
 /// holds a README or an index); a file named directly with an unknown extension is an error.
-pub fn expand_inputs(args: &[PathBuf]) -> (Vec<InputFile>, Vec<InputError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+/// A link named on the command line is followed (you named it); inside folders, see
+/// [`ReadOptions::follow`].
+pub fn expand_inputs(args: &[PathBuf], options: &ReadOptions) -> Expanded {
+    let mut walk = Walk { options: *options, out: Expanded::default(), seen: HashMap::new(), links_skipped: 0, ancestors: Vec::new() };
     for arg in args {
         if arg.as_os_str() == "-" {
-            files.push(InputFile { path: None, format: Format::JsonLines, gzip: false });
+            walk.out.files.push(InputFile { path: None, format: options.stdin_format, gzip: false, stream: true });
             continue;
         }
         match std::fs::metadata(arg) {
-            Ok(meta) if meta.is_dir() => walk_dir(arg, &mut files, &mut errors),
-            Ok(_) => match format_of(arg) {
-                Some((format, gzip)) => files.push(InputFile { path: Some(arg.clone()), format, gzip }),
-                None => errors.push(InputError {
-                    path: arg.display().to_string(),
-                    line: None,
-                    message: "unknown file type (expected .txt, .jsonl, .ndjson, .json, .csv, optionally .gz)".into(),
-                }),
+            Ok(meta) if meta.is_dir() => walk.dir(arg, &meta),
+            Ok(meta) if meta.is_file() => match format_of(arg) {
+                Some((format, gzip)) => walk.file(arg, &meta, Some(format), gzip),
+                None => walk.error(arg, "unknown file type (expected .txt, .jsonl, .ndjson, .json, .csv, optionally .gz)"),
             },
-            Err(err) => errors.push(InputError { path: arg.display().to_string(), line: None, message: err.to_string() }),
+            // A FIFO, `<(cmd)` or a device named here is read as a stream (with the size cap).
+            Ok(meta) => {
+                let (format, gzip) = match format_of(arg) {
+                    Some((f, gz)) => (Some(f), gz),
+                    None => (options.stdin_format, false),
+                };
+                walk.file(arg, &meta, format, gzip);
+            }
+            Err(err) => walk.error(arg, &err.to_string()),
         }
     }
-    (files, errors)
+    if walk.links_skipped > 0 {
+        walk.out.warnings.push(format!("{} symbolic link(s) inside folders not followed (use --follow to read what they point to)", walk.links_skipped));
+    }
+    walk.out
 }
 
-fn walk_dir(dir: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<InputError>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(err) => {
-            errors.push(InputError { path: dir.display().to_string(), line: None, message: err.to_string() });
+struct Walk {
+    options: ReadOptions,
+    out: Expanded,
+    /// (device, inode) of every file taken, with its name: each file is read once.
+    seen: HashMap<(u64, u64), PathBuf>,
+    links_skipped: usize,
+    /// (device, inode) of the folders being walked: a link back to one of them is a loop.
+    ancestors: Vec<(u64, u64)>,
+}
+
+impl Walk {
+    fn error(&mut self, path: &Path, message: &str) {
+        self.out.errors.push(InputError { path: path.display().to_string(), line: None, message: message.to_string() });
+    }
+
+    fn file(&mut self, path: &Path, meta: &std::fs::Metadata, format: Option<Format>, gzip: bool) {
+        if let Some(first) = self.seen.get(&(meta.dev(), meta.ino())) {
+            let first = first.display().to_string();
+            self.out.warnings.push(format!("{}: the same file as {first}; read once", path.display()));
             return;
         }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
+        self.seen.insert((meta.dev(), meta.ino()), path.to_path_buf());
+        if path.to_str().is_none() {
+            self.out.warnings.push(format!("{}: the file name is not valid UTF-8; `source` shows it with U+FFFD", path.display()));
         }
-        if path.is_dir() {
-            walk_dir(&path, files, errors);
-        } else if let Some((format, gzip)) = format_of(&path) {
-            files.push(InputFile { path: Some(path), format, gzip });
+        self.out.files.push(InputFile { path: Some(path.to_path_buf()), format, gzip, stream: !meta.is_file() });
+    }
+
+    fn dir(&mut self, dir: &Path, meta: &std::fs::Metadata) {
+        let key = (meta.dev(), meta.ino());
+        if self.ancestors.contains(&key) {
+            return self.error(dir, "symbolic link loop (a folder that contains itself); not followed again");
         }
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(err) => return self.error(dir, &err.to_string()),
+        };
+        self.ancestors.push(key);
+        let mut entries: Vec<std::fs::DirEntry> = entries.filter_map(Result::ok).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            if entry.file_name().as_encoded_bytes().starts_with(b".") {
+                continue;
+            }
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_symlink() {
+                if !self.options.follow {
+                    self.links_skipped += 1;
+                    continue;
+                }
+                match std::fs::metadata(&path) {
+                    Ok(target) if target.is_dir() => self.dir(&path, &target),
+                    Ok(target) if target.is_file() => self.known_file(&path, &target),
+                    Ok(target) => self.special(&path, target.file_type()),
+                    Err(err) => self.error(&path, &format!("broken symbolic link: {err}")),
+                }
+            } else if kind.is_dir() {
+                match entry.metadata() {
+                    Ok(m) => self.dir(&path, &m),
+                    Err(err) => self.error(&path, &err.to_string()),
+                }
+            } else if kind.is_file() {
+                if let Ok(m) = entry.metadata() {
+                    self.known_file(&path, &m);
+                }
+            } else {
+                self.special(&path, kind);
+            }
+        }
+        self.ancestors.pop();
+    }
+
+    fn known_file(&mut self, path: &Path, meta: &std::fs::Metadata) {
+        if let Some((format, gzip)) = format_of(path) {
+            self.file(path, meta, Some(format), gzip);
+        }
+    }
+
+    fn special(&mut self, path: &Path, kind: std::fs::FileType) {
+        let what = if kind.is_fifo() {
+            "a FIFO"
+        } else if kind.is_socket() {
+            "a socket"
+        } else if kind.is_char_device() || kind.is_block_device() {
+            "a device"
+        } else {
+            "not a regular file"
+        };
+        self.error(path, &format!("{what}, not an article file; skipped (name it on the command line to read it as a stream)"));
     }
 }
 
@@ -166,22 +294,48 @@ pub fn open(input: &InputFile, wrap: &dyn Fn(Box<dyn Read + Send>) -> Box<dyn Re
 }
 
 /// Reads every article of one file, calling `emit` for each article or error in file order.
-pub fn read_file(input: &InputFile, reader: Box<dyn BufRead + Send>, emit: &mut dyn FnMut(ReadResult)) {
+pub fn read_file(input: &InputFile, mut reader: Box<dyn BufRead + Send>, options: &ReadOptions, emit: &mut dyn FnMut(ReadResult)) {
     let name = input.display_name();
-    match input.format {
-        Format::Text => emit(read_text(input, &name, reader)),
-        Format::JsonLines => read_json_lines(&name, reader, emit),
-        Format::Csv => read_csv(&name, reader, emit),
+    let cap = options.max_article_bytes;
+    let format = match input.format {
+        Some(format) => format,
+        None => match sniff(&mut reader) {
+            Ok(format) => format,
+            Err(e) => return emit(Err(file_error(&name, None, format!("cannot read: {e}")))),
+        },
+    };
+    match format {
+        Format::Text => emit(read_text(input, &name, reader, cap)),
+        Format::JsonLines => read_json_lines(&name, reader, cap, emit),
+        Format::Json => read_json(&name, reader, cap, emit),
+        Format::Csv => read_csv(&name, reader, cap, emit),
     }
+}
+
+/// Tells the format of a stream from its first character (past a byte-order mark and white
+/// space): `{` JSON Lines, `[` a JSON array, anything else plain text (one article). Only looks
+/// at what is buffered; nothing is consumed, so a text article keeps its offsets.
+fn sniff(reader: &mut Box<dyn BufRead + Send>) -> io::Result<Format> {
+    let buf = reader.fill_buf()?;
+    let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
+    Ok(match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Format::JsonLines,
+        Some(b'[') => Format::Json,
+        _ => Format::Text,
+    })
 }
 
 fn file_error(path: &str, line: Option<u64>, message: impl Into<String>) -> InputError {
     InputError { path: path.to_string(), line, message: message.into() }
 }
 
+fn too_large(size: usize, cap: usize) -> String {
+    format!("{size} bytes or more, over the --max-article-bytes limit of {cap}; skipped")
+}
+
 /// The id of a `.txt` article: its file name without `.txt` / `.txt.gz`.
 fn stem_id(input: &InputFile) -> String {
-    let name = input.path.as_ref().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or("stdin");
+    let name = input.path.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "stdin".into());
     let lower = name.to_ascii_lowercase();
     let mut cut = name.len();
     for suffix in [".gz", ".txt", ".text"] {
@@ -192,9 +346,13 @@ fn stem_id(input: &InputFile) -> String {
     name[..cut].to_string()
 }
 
-fn read_text(input: &InputFile, name: &str, mut reader: Box<dyn BufRead + Send>) -> ReadResult {
+fn read_text(input: &InputFile, name: &str, reader: Box<dyn BufRead + Send>, cap: usize) -> ReadResult {
     let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).map_err(|e| file_error(name, None, format!("cannot read: {e}")))?;
+    // One byte more than the cap tells an article that is too large, without reading it all.
+    reader.take(cap as u64 + 1).read_to_end(&mut bytes).map_err(|e| file_error(name, None, format!("cannot read: {e}")))?;
+    if bytes.len() > cap {
+        return Err(file_error(name, None, format!("article of {}", too_large(bytes.len(), cap))));
+    }
     let text = decode_text(&bytes).map_err(|m| file_error(name, None, m))?;
     Ok(Article { id: stem_id(input), text, source: name.to_string(), ..Article::default() })
 }
@@ -244,35 +402,72 @@ fn json_scalar(value: serde_json::Value) -> Option<String> {
     }
 }
 
-fn read_json_lines(name: &str, mut reader: Box<dyn BufRead + Send>, emit: &mut dyn FnMut(ReadResult)) {
-    let mut buf = Vec::new();
-    let mut line_no = 0u64;
-    let mut seen_record = false;
+/// What [`read_line_capped`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    /// A line (with its `\n`, if any) is in the buffer.
+    Data,
+    /// A line longer than the cap was passed over; the buffer is empty. Holds its length.
+    TooLong(usize),
+    /// End of input.
+    Eof,
+}
+
+/// Reads one line into `buf`, holding at most `cap` bytes of it: a longer line is read
+/// through and dropped, so that one huge line (a gzip bomb) never becomes one allocation.
+pub fn read_line_capped(reader: &mut dyn BufRead, buf: &mut Vec<u8>, cap: usize) -> io::Result<Line> {
+    buf.clear();
+    let (mut total, mut too_long) = (0usize, false);
     loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                return emit(Err(file_error(name, Some(line_no + 1), format!("cannot read: {e}"))));
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(match (total, too_long) {
+                (0, _) => Line::Eof,
+                (_, true) => Line::TooLong(total),
+                _ => Line::Data,
+            });
+        }
+        let (take, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        total += take;
+        if !too_long {
+            if buf.len() + take > cap {
+                too_long = true;
+                *buf = Vec::new();
+            } else {
+                buf.extend_from_slice(&available[..take]);
             }
         }
+        reader.consume(take);
+        if done {
+            return Ok(if too_long { Line::TooLong(total) } else { Line::Data });
+        }
+    }
+}
+
+fn read_json_lines(name: &str, mut reader: Box<dyn BufRead + Send>, cap: usize, emit: &mut dyn FnMut(ReadResult)) {
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    loop {
+        let line = match read_line_capped(&mut reader, &mut buf, cap) {
+            Ok(Line::Eof) => break,
+            Ok(line) => line,
+            Err(e) => return emit(Err(file_error(name, Some(line_no + 1), format!("cannot read: {e}")))),
+        };
         line_no += 1;
+        if let Line::TooLong(size) = line {
+            emit(Err(file_error(name, Some(line_no), format!("record of {}", too_large(size, cap)))));
+            continue;
+        }
         let bytes = if line_no == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf[..] };
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
-        }
-        // A `.json` file may hold one array of records (or one pretty-printed record) rather
-        // than one record a line: told by its first line.
-        let first_record = !seen_record;
-        seen_record = true;
-        let opens_document = bytes.trim_ascii_start().starts_with(b"[") || (bytes.trim_ascii() == b"{");
-        if first_record && opens_document {
-            let mut rest = bytes.to_vec();
-            if let Err(e) = reader.read_to_end(&mut rest) {
-                return emit(Err(file_error(name, None, format!("cannot read: {e}"))));
-            }
-            return read_json_array(name, line_no, &rest, emit);
         }
         emit(parse_json_line(name, line_no, bytes));
     }
@@ -281,45 +476,150 @@ fn read_json_lines(name: &str, mut reader: Box<dyn BufRead + Send>, emit: &mut d
     }
 }
 
-/// A JSON array of records starting at line `first_line`; a bad record is reported with the
-/// line it starts on, and the others go on.
-fn read_json_array(name: &str, first_line: u64, bytes: &[u8], emit: &mut dyn FnMut(ReadResult)) {
-    let values: Vec<serde_json::Value> = match serde_json::from_slice(bytes) {
-        Ok(serde_json::Value::Array(values)) => values,
-        Ok(single @ serde_json::Value::Object(_)) => vec![single],
-        Ok(_) => return emit(Err(file_error(name, Some(first_line), "expected JSON objects with a \"text\" field"))),
-        Err(e) => return emit(Err(file_error(name, Some(first_line + e.line() as u64 - 1), format!("malformed JSON: {e}")))),
-    };
-    // Line of each record: count newlines up to each top-level `{` (records are objects).
-    let mut starts = Vec::with_capacity(values.len());
-    let (mut depth, mut line, mut in_string, mut escaped) = (0i32, first_line, false, false);
-    for &b in bytes {
-        match b {
-            b'\n' => line += 1,
-            b'"' if !escaped => in_string = !in_string,
-            b'{' | b'[' if !in_string => {
-                if depth == 1 {
-                    starts.push(line);
-                }
-                depth += 1;
-            }
-            b'}' | b']' if !in_string => depth -= 1,
-            _ => {}
+/// A `.json` file: an array of objects (`[` first), or objects one after another (one
+/// pretty-printed object, or one a line). Records are cut out of the stream one at a time by
+/// their brackets (strings and escapes respected), so a large array is never read whole; each
+/// is reported with the line it starts on. Where the first line is a complete object, the file
+/// is read as JSON Lines, so that one bad line loses only itself.
+fn read_json(name: &str, mut reader: Box<dyn BufRead + Send>, cap: usize, emit: &mut dyn FnMut(ReadResult)) {
+    // Look at the first line without consuming it (up to the buffer's size).
+    let looks_like_lines = match reader.fill_buf() {
+        Ok(head) => {
+            let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+            let first = head.split(|&b| b == b'\n').next().unwrap_or(&[]).trim_ascii();
+            first.starts_with(b"{") && first != b"{" && head.contains(&b'\n')
         }
-        escaped = b == b'\\' && !escaped;
+        Err(e) => return emit(Err(file_error(name, None, format!("cannot read: {e}")))),
+    };
+    if looks_like_lines {
+        return read_json_lines(name, reader, cap, emit);
     }
-    for (i, value) in values.into_iter().enumerate() {
-        let line = starts.get(i).copied().unwrap_or(first_line);
-        emit(serde_json::from_value::<JsonRecord>(value)
-            .map_err(|e| file_error(name, Some(line), format!("malformed record: {e}")))
-            .and_then(|record| article_from_json(name, line, record)));
+    let mut scan = JsonScan { line: 1, depth: 0, in_string: false, escaped: false, array: false, buf: Vec::new(), start_line: 0, too_long: false, records: 0, stray_line: 0 };
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return emit(Err(file_error(name, Some(scan.line), format!("cannot read: {e}")))),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        let n = chunk.len();
+        let first_chunk = scan.line == 1 && scan.depth == 0 && scan.records == 0 && !scan.array;
+        let chunk = if first_chunk { chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(chunk) } else { chunk };
+        for &b in chunk {
+            scan.byte(b, name, cap, emit);
+        }
+        reader.consume(n);
+    }
+    if scan.depth > usize::from(scan.array) {
+        emit(Err(file_error(name, Some(scan.start_line), "unterminated JSON record (the file ends inside it)")));
+    } else if scan.records == 0 && scan.stray_line == 0 {
+        emit(Err(file_error(name, None, "empty file (no JSON records)")));
+    }
+}
+
+/// The state of the bracket scanner of [`read_json`].
+struct JsonScan {
+    line: u64,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// The document is one top-level array; its elements are the records.
+    array: bool,
+    buf: Vec<u8>,
+    start_line: u64,
+    too_long: bool,
+    records: usize,
+    /// Last line where something other than a record stood at record level (reported once).
+    stray_line: u64,
+}
+
+impl JsonScan {
+    fn byte(&mut self, b: u8, name: &str, cap: usize, emit: &mut dyn FnMut(ReadResult)) {
+        let base = usize::from(self.array);
+        let inside = self.depth > base;
+        if b == b'\n' {
+            self.line += 1;
+        }
+        if inside {
+            if !self.too_long {
+                if self.buf.len() >= cap {
+                    self.too_long = true;
+                    self.buf = Vec::new();
+                } else {
+                    self.buf.push(b);
+                }
+            }
+            if self.in_string {
+                match (self.escaped, b) {
+                    (true, _) => self.escaped = false,
+                    (false, b'\\') => self.escaped = true,
+                    (false, b'"') => self.in_string = false,
+                    _ => {}
+                }
+                return;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth -= 1;
+                    if self.depth == base {
+                        self.end_record(name, cap, emit);
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        match b {
+            b'[' if self.depth == 0 && !self.array && self.records == 0 => {
+                self.array = true;
+                self.depth = 1;
+            }
+            b'{' => {
+                self.depth += 1;
+                self.buf.clear();
+                self.buf.push(b);
+                self.start_line = self.line;
+                self.too_long = false;
+            }
+            b']' if self.array && self.depth == 1 => self.depth = 0,
+            b',' if self.array => {}
+            _ if b.is_ascii_whitespace() => {}
+            _ => {
+                if self.stray_line != self.line {
+                    self.stray_line = self.line;
+                    emit(Err(file_error(name, Some(self.line), "expected a JSON object (a record with a \"text\" field)")));
+                }
+            }
+        }
+    }
+
+    fn end_record(&mut self, name: &str, cap: usize, emit: &mut dyn FnMut(ReadResult)) {
+        self.records += 1;
+        if self.too_long {
+            return emit(Err(file_error(name, Some(self.start_line), format!("record of {}", too_large(cap + 1, cap)))));
+        }
+        let line = self.start_line;
+        emit(match std::str::from_utf8(&self.buf) {
+            Err(_) => Err(file_error(name, Some(line), "invalid UTF-8")),
+            Ok(text) => serde_json::from_str::<JsonRecord>(text)
+                .map_err(|e| file_error(name, Some(line + e.line() as u64 - 1), format!("malformed JSON: {e}")))
+                .and_then(|record| article_from_json(name, line, record)),
+        });
+        self.buf.clear();
     }
 }
 
 fn parse_json_line(name: &str, line_no: u64, bytes: &[u8]) -> ReadResult {
     let line = std::str::from_utf8(bytes).map_err(|_| file_error(name, Some(line_no), "invalid UTF-8"))?;
-    let record: JsonRecord = serde_json::from_str(line)
-        .map_err(|e| file_error(name, Some(line_no), format!("malformed JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| file_error(name, Some(line_no), format!("malformed JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(file_error(name, Some(line_no), "expected one JSON object a line (a record with a \"text\" field)"));
+    }
+    let record: JsonRecord = serde_json::from_value(value).map_err(|e| file_error(name, Some(line_no), format!("malformed record: {e}")))?;
     article_from_json(name, line_no, record)
 }
 
@@ -344,8 +644,34 @@ fn base_name(name: &str) -> &str {
     name.rsplit('/').next().unwrap_or(name)
 }
 
-fn read_csv(name: &str, reader: Box<dyn BufRead + Send>, emit: &mut dyn FnMut(ReadResult)) {
-    let mut csv_reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+/// A reader that fails once more than a set number of bytes has passed since a mark: caps the
+/// size of one CSV record, which the csv crate would otherwise grow without bound.
+struct Capped<R> {
+    inner: R,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    limit: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.read.load(Relaxed) > self.limit.load(Relaxed) {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "record over the size limit"));
+        }
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Relaxed);
+        Ok(n)
+    }
+}
+
+fn read_csv(name: &str, reader: Box<dyn BufRead + Send>, cap: usize, emit: &mut dyn FnMut(ReadResult)) {
+    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+    use std::sync::Arc;
+    // The csv reader reads ahead in blocks; the limit allows for that.
+    const SLACK: u64 = 1 << 17;
+    let (read, limit) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(cap as u64 + SLACK)));
+    let capped = Capped { inner: reader, read: read.clone(), limit: limit.clone() };
+    let mut csv_reader = csv::ReaderBuilder::new().flexible(true).buffer_capacity(1 << 16).from_reader(capped);
     let headers = match csv_reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => return emit(Err(file_error(name, Some(1), format!("cannot read the CSV header: {e}")))),
@@ -359,17 +685,35 @@ fn read_csv(name: &str, reader: Box<dyn BufRead + Send>, emit: &mut dyn FnMut(Re
     };
     let (id_col, title_col, date_col, url_col) = (column("id"), column("title"), column("date"), column("url"));
     let mut records = 0;
-    for result in csv_reader.records() {
-        records += 1;
-        let record = match result {
-            Ok(r) => r,
+    let mut record = csv::StringRecord::new();
+    loop {
+        let start = csv_reader.position().byte();
+        limit.store(start + cap as u64 + SLACK, Relaxed);
+        let line = csv_reader.position().line();
+        match csv_reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
             Err(e) => {
+                if let csv::ErrorKind::Io(io) = e.kind() {
+                    let message = if io.kind() == io::ErrorKind::InvalidData {
+                        format!("record of {}; the rest of the file is skipped", too_large(cap + 1, cap))
+                    } else {
+                        format!("cannot read: {io}")
+                    };
+                    return emit(Err(file_error(name, Some(line), message)));
+                }
+                records += 1;
                 let line = e.position().map(|p| p.line());
                 emit(Err(file_error(name, line, format!("malformed CSV record: {e}"))));
                 continue;
             }
-        };
+        }
+        records += 1;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if csv_reader.position().byte() - start > cap as u64 {
+            emit(Err(file_error(name, Some(line), format!("record of {}", too_large((csv_reader.position().byte() - start) as usize, cap)))));
+            continue;
+        }
         let field = |col: Option<usize>| col.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         let Some(text) = record.get(text_col).filter(|t| !t.trim().is_empty()) else {
             emit(Err(file_error(name, Some(line), "empty \"text\"")));
@@ -393,13 +737,17 @@ fn read_csv(name: &str, reader: Box<dyn BufRead + Send>, emit: &mut dyn FnMut(Re
 mod tests {
     use super::*;
 
-    fn read_bytes(name: &str, bytes: &[u8]) -> Vec<ReadResult> {
+    fn read_with(name: &str, bytes: &[u8], options: ReadOptions) -> Vec<ReadResult> {
         let (format, gzip) = format_of(Path::new(name)).unwrap();
-        let input = InputFile { path: Some(PathBuf::from(name)), format, gzip };
+        let input = InputFile { path: Some(PathBuf::from(name)), format: Some(format), gzip, stream: false };
         let reader: Box<dyn BufRead + Send> = Box::new(io::Cursor::new(bytes.to_vec()));
         let mut out = Vec::new();
-        read_file(&input, reader, &mut |r| out.push(r));
+        read_file(&input, reader, &options, &mut |r| out.push(r));
         out
+    }
+
+    fn read_bytes(name: &str, bytes: &[u8]) -> Vec<ReadResult> {
+        read_with(name, bytes, ReadOptions::default())
     }
 
     #[test]
@@ -407,8 +755,10 @@ mod tests {
         assert_eq!(format_of(Path::new("a/b.txt")), Some((Format::Text, false)));
         assert_eq!(format_of(Path::new("dump.JSONL.gz")), Some((Format::JsonLines, true)));
         assert_eq!(format_of(Path::new("x.ndjson")), Some((Format::JsonLines, false)));
+        assert_eq!(format_of(Path::new("x.json")), Some((Format::Json, false)));
         assert_eq!(format_of(Path::new("x.csv.gz")), Some((Format::Csv, true)));
         assert_eq!(format_of(Path::new("README.md")), None);
+        assert_eq!(format_of(Path::new("txt")), None);
     }
 
     #[test]
@@ -446,25 +796,71 @@ mod tests {
 
     #[test]
     fn json_array_files_are_read_too() {
-        let data = b"[\n  {\"id\": \"a\", \"text\": \"One {brace}.\"},\n  {\"id\": \"b\"},\n  {\"id\": \"c\", \"text\": \"Three.\"}\n]\n";
+        let data = b"[\n  {\"id\": \"a\", \"text\": \"One {brace} \\\"q\\\\\"},\n  {\"id\": \"b\"},\n  {\"id\": \"c\", \"text\": \"Three.\"}\n]\n";
         let out = read_bytes("dump.json", data);
         assert_eq!(out.len(), 3);
         assert_eq!(out[0].as_ref().unwrap().id, "a");
+        assert_eq!(out[0].as_ref().unwrap().text, "One {brace} \"q\\");
         let err = out[1].as_ref().unwrap_err();
         assert_eq!((err.line, err.message.as_str()), (Some(3), "no \"text\" field"));
         assert_eq!(out[2].as_ref().unwrap().source, "dump.json:4");
     }
 
     #[test]
-    fn only_the_first_line_can_open_an_array_and_pretty_objects_read_whole() {
-        let data = b"{\"id\": 1, \"text\": \"One.\"}\n[1, 2]\n{\"id\": 3, \"text\": \"Three.\"}\n";
+    fn json_lines_files_are_one_record_a_line_whatever_the_first_line() {
+        let data = b"[{\"id\": 1, \"text\": \"One.\"}]\n{\n{\"id\": 3, \"text\": \"Three.\"}\n";
         let out = read_bytes("mixed.jsonl", data);
         assert_eq!(out.len(), 3);
+        assert_eq!(out[0].as_ref().unwrap_err().line, Some(1));
         assert_eq!(out[1].as_ref().unwrap_err().line, Some(2));
         assert_eq!(out[2].as_ref().unwrap().id, "3");
         let pretty = read_bytes("one.json", b"{\n  \"id\": \"p\",\n  \"text\": \"Pretty.\"\n}\n");
         assert_eq!(pretty.len(), 1);
         assert_eq!(pretty[0].as_ref().unwrap().id, "p");
+        let lines = read_bytes("lines.json", b"{\"id\": 1, \"text\": \"One.\"}\n{broken\n{\"id\": 3, \"text\": \"Three.\"}\n");
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[2].as_ref().unwrap().source, "lines.json:3");
+    }
+
+    #[test]
+    fn records_over_the_cap_are_skipped_and_the_next_ones_read() {
+        let options = ReadOptions { max_article_bytes: 64, ..ReadOptions::default() };
+        let big = "x".repeat(200);
+        let data = format!("{{\"id\": 1, \"text\": \"{big}\"}}\n{{\"id\": 2, \"text\": \"Two.\"}}\n");
+        let out = read_with("d.jsonl", data.as_bytes(), options);
+        assert!(out[0].as_ref().unwrap_err().message.contains("--max-article-bytes"));
+        assert_eq!(out[1].as_ref().unwrap().id, "2");
+        let array = format!("[{{\"id\": 1, \"text\": \"{big}\"}}, {{\"id\": 2, \"text\": \"Two.\"}}]");
+        let out = read_with("d.json", array.as_bytes(), options);
+        assert!(out[0].as_ref().unwrap_err().message.contains("--max-article-bytes"));
+        assert_eq!(out[1].as_ref().unwrap().id, "2");
+        let text = read_with("big.txt", big.as_bytes(), options);
+        assert!(text[0].as_ref().unwrap_err().message.contains("--max-article-bytes"));
+    }
+
+    #[test]
+    fn capped_lines() {
+        let mut reader = io::Cursor::new(b"short\nlooooooooong\nlast".to_vec());
+        let mut buf = Vec::new();
+        assert_eq!(read_line_capped(&mut reader, &mut buf, 8).unwrap(), Line::Data);
+        assert_eq!(buf, b"short\n");
+        assert_eq!(read_line_capped(&mut reader, &mut buf, 8).unwrap(), Line::TooLong(13));
+        assert!(buf.is_empty());
+        assert_eq!(read_line_capped(&mut reader, &mut buf, 8).unwrap(), Line::Data);
+        assert_eq!(buf, b"last");
+        assert_eq!(read_line_capped(&mut reader, &mut buf, 8).unwrap(), Line::Eof);
+    }
+
+    #[test]
+    fn streams_are_sniffed() {
+        let sniffed = |bytes: &[u8]| {
+            let mut reader: Box<dyn BufRead + Send> = Box::new(io::Cursor::new(bytes.to_vec()));
+            sniff(&mut reader).unwrap()
+        };
+        assert_eq!(sniffed(b"  {\"text\": 1}\n"), Format::JsonLines);
+        assert_eq!(sniffed(b"\xEF\xBB\xBF[{}]"), Format::Json);
+        assert_eq!(sniffed(b"Lavrov said \"no\".\n"), Format::Text);
+        assert_eq!(sniffed(b""), Format::Text);
     }
 
     #[test]

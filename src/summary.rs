@@ -239,8 +239,8 @@ impl Summary {
         let num = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();
         for s in &self.speakers {
             w.write_record([
-                crate::write::safe(&s.key),
-                crate::write::safe(&s.speaker),
+                crate::write::cells::neutralise(&s.key).into_owned(),
+                crate::write::cells::neutralise(&s.speaker).into_owned(),
                 s.speaker_id.clone(),
                 s.quotes.to_string(),
                 s.articles.to_string(),

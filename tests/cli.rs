@@ -105,7 +105,9 @@ fn bad_inputs_are_named_and_the_batch_goes_on() {
     std::fs::write(d.join("binary.txt"), b"\x00\x01\x02PNG").unwrap();
     std::fs::write(d.join("lines.jsonl"), "{\"id\": 1, \"text\": \"Lavrov said: \\\"Yes.\\\"\"}\n{not json\n").unwrap();
     std::fs::write(d.join("notext.csv"), "id,body\n1,x\n").unwrap();
-    let out_path = d.join("out.csv");
+    // Outside the input folder: a CSV there would be read back as articles (refused).
+    let out_dir = tempfile::tempdir().unwrap();
+    let out_path = out_dir.path().join("out.csv");
     let out = Command::new(BIN).current_dir(root()).args(["run", "--no-tone", "--all-quotes"]).arg(d).arg("-o").arg(&out_path).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");

@@ -73,32 +73,53 @@ impl Attributor<'_> {
         while last + 1 < self.sentences.len() && self.sentences[last + 1].paragraph == paragraph {
             last += 1;
         }
+        let allowed = |s: usize| (s + 1 >= at.open && s <= at.close + 1) || self.sentences[s].paragraph == paragraph;
+        let first_s = first_s.min(first);
+        // The mentions of those sentences, in text order; walked outwards from the quote so that
+        // a sentence with thousands of mentions costs only the nearest ones per quote.
+        let order = &self.mentions_in_order;
+        let mention = |m: usize| &self.found.mentions[m];
+        let lo = order.partition_point(|&m| mention(m).sentence < first_s);
+        let hi = order.partition_point(|&m| mention(m).sentence <= last);
+        let window = &order[lo..hi];
+        let before = window.partition_point(|&m| self.tokens[mention(m).first].start < q.open);
         let mut found: Vec<(usize, Candidate)> = Vec::new();
-        for s in first_s.min(first)..=last {
-            let in_window = s + 1 >= at.open && s <= at.close + 1;
-            if !in_window && self.sentences[s].paragraph != paragraph {
-                continue;
+        let take = |m: usize, found: &mut Vec<(usize, Candidate)>| -> bool {
+            let mention = &self.found.mentions[m];
+            let (start, end) = (self.tokens[mention.first].start, self.tokens[mention.last].end);
+            // A mention inside the quote's own marks is part of the quoted words.
+            if !allowed(mention.sentence) || (start >= q.open && end <= q.close) {
+                return false;
             }
-            for m in self.mention_ranges[s].clone() {
-                let mention = &self.found.mentions[m];
-                let (start, end) = (self.tokens[mention.first].start, self.tokens[mention.last].end);
-                // A mention inside the quote's own marks is part of the quoted words.
-                if start >= q.open && end <= q.close {
-                    continue;
-                }
-                // Nested mentions (`Russia` inside `Russia's envoy`): the outermost one speaks.
-                if self.mention_ending_at[mention.last].is_some_and(|outer| outer != m && self.found.mentions[outer].first < mention.first) {
-                    continue;
-                }
-                let kind = match mention.kind {
-                    MentionKind::Name(_) => CandidateKind::Name,
-                    MentionKind::Org => CandidateKind::Org,
-                    MentionKind::Pronoun(_) => CandidateKind::Pronoun,
-                    MentionKind::Role(_) => CandidateKind::Role,
-                };
-                let distance = if end <= q.open { q.open - end } else { start.saturating_sub(q.close) };
-                found.push((distance, Candidate { kind, mention: Some(m), previous: None, start, end, sentence: Some(s) }));
+            // Nested mentions (`Russia` inside `Russia's envoy`): the outermost one speaks.
+            if self.mention_ending_at[mention.last].is_some_and(|outer| outer != m && self.found.mentions[outer].first < mention.first) {
+                return false;
             }
+            let kind = match mention.kind {
+                MentionKind::Name(_) => CandidateKind::Name,
+                MentionKind::Org => CandidateKind::Org,
+                MentionKind::Pronoun(_) => CandidateKind::Pronoun,
+                MentionKind::Role(_) => CandidateKind::Role,
+            };
+            let distance = if end <= q.open { q.open - end } else { start.saturating_sub(q.close) };
+            found.push((distance, Candidate { kind, mention: Some(m), previous: None, start, end, sentence: Some(mention.sentence) }));
+            true
+        };
+        // Enough on each side that the nearest 2 * MAX_MENTIONS overall are among them.
+        let per_side = 4 * MAX_MENTIONS;
+        let mut taken = 0;
+        for &m in window[..before].iter().rev() {
+            if taken == per_side {
+                break;
+            }
+            taken += usize::from(take(m, &mut found));
+        }
+        taken = 0;
+        for &m in &window[before..] {
+            if taken == per_side {
+                break;
+            }
+            taken += usize::from(take(m, &mut found));
         }
         found.sort_by_key(|(d, c)| (*d, c.start));
         // A mention inside another (`Foreign Ministry` in `Foreign Ministry spokeswoman Maria
@@ -109,7 +130,8 @@ impl Attributor<'_> {
         found.truncate(MAX_MENTIONS);
         found.sort_by_key(|(_, c)| c.start);
         let mut out: Vec<Candidate> = found.into_iter().map(|(_, c)| c).collect();
-        if let Some(prev) = (0..index).rev().find(|&j| quotes[j].paragraph + 1 >= q.paragraph && earlier[j].speaker.is_some()) {
+        // Quotes come in text order: the search stops at the paragraph before.
+        if let Some(prev) = (0..index).rev().take_while(|&j| quotes[j].paragraph + 1 >= q.paragraph).find(|&j| earlier[j].speaker.is_some()) {
             if let Some(speaker) = earlier[prev].speaker.clone() {
                 out.push(Candidate { kind: CandidateKind::Previous, mention: None, previous: Some((prev, speaker)), start: q.open, end: q.open, sentence: None });
             }

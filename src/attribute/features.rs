@@ -76,7 +76,9 @@ impl Attributor<'_> {
 
     fn quote_features(&self, q: &Quote, candidates: usize, rule: &Attribution) -> Vec<f32> {
         let p = self.paragraphs[q.paragraph];
-        let outside: usize = self.text[p.start..q.open].split_whitespace().count() + self.text[q.close..p.end].split_whitespace().count();
+        // Only whether at most one word is outside the quote matters: counted up to two per side,
+        // so a paragraph of thousands of quotes costs no more per quote.
+        let outside: usize = self.text[p.start..q.open].split_whitespace().take(2).count() + self.text[q.close..p.end].split_whitespace().take(2).count();
         let inner = self.text[q.start..q.end].trim_end();
         let first = inner.chars().next();
         let before = self.text[p.start..q.open].trim_end();

@@ -170,6 +170,8 @@ pub struct Attributor<'a> {
     speakers_by_sentence: Vec<Vec<usize>>,
     /// For each sentence, the range of its mentions (mentions come in text order).
     mention_ranges: Vec<std::ops::Range<usize>>,
+    /// Every mention, ordered by first and then last token (candidates are found by binary search).
+    mentions_in_order: Vec<usize>,
     /// How many times each entity is named in the article (salience, for the ranker).
     entity_mentions: Vec<usize>,
     /// What the syntax stage found in each sentence (`None` where it did not look).
@@ -228,6 +230,8 @@ impl<'a> Attributor<'a> {
                 range.end = m + 1;
             }
         }
+        let mut mentions_in_order: Vec<usize> = (0..found.mentions.len()).collect();
+        mentions_in_order.sort_by_key(|&m| (found.mentions[m].first, found.mentions[m].last));
         let mut entity_mentions = vec![0; found.entities.len()];
         for m in &found.mentions {
             if let MentionKind::Name(e) = m.kind {
@@ -237,6 +241,7 @@ impl<'a> Attributor<'a> {
         Attributor {
             entity_mentions,
             mention_ranges,
+            mentions_in_order,
             text,
             lower_text,
             paragraphs,
@@ -392,6 +397,16 @@ impl<'a> Attributor<'a> {
     /// The mentions of sentence `s`.
     fn mentions_in(&self, s: usize) -> &[Mention] {
         &self.found.mentions[self.mention_ranges[s].clone()]
+    }
+
+    /// The mentions of sentence `s` that end before token `at`, ordered by first token (found by
+    /// binary search, so a sentence with thousands of mentions costs only what is walked).
+    fn mentions_before(&self, s: usize, at: usize) -> impl DoubleEndedIterator<Item = &Mention> + '_ {
+        let order = &self.mentions_in_order;
+        let mention = |m: usize| &self.found.mentions[m];
+        let lo = order.partition_point(|&m| mention(m).sentence < s);
+        let hi = order.partition_point(|&m| mention(m).sentence < s || (mention(m).sentence == s && mention(m).first < at));
+        order[lo..hi].iter().map(move |&m| &self.found.mentions[m]).filter(move |m| m.last < at)
     }
 
     fn mention_text(&self, m: &Mention) -> String {

@@ -72,7 +72,13 @@ impl Attributor<'_> {
                 continue;
             }
             let speaker = self.speakers_by_sentence[s].iter().rev().find_map(|&e| self.fitting(e, gender, None));
-            let mentions: Vec<&Mention> = self.mentions_in(s).iter().filter(|m| s != s0 || m.last < at).collect();
+            // The nearest mentions only: a sentence of thousands of pronouns costs no more.
+            let before = if s == s0 { at } else { self.sentence_tokens(s).end };
+            let mentions: Vec<&Mention> = {
+                let mut nearest: Vec<&Mention> = self.mentions_before(s, before).rev().take(MAX_MENTIONS_LOOKED_AT).collect();
+                nearest.reverse();
+                nearest
+            };
             // The subject: the first mention that names a person (or may), no possessive.
             let subject = mentions.iter().find(|m| !m.possessive && match m.kind {
                 MentionKind::Name(e) => self.found.entities[e].person || self.may_be_person(m),
@@ -180,7 +186,10 @@ impl Attributor<'_> {
     pub(super) fn resolve_role(&self, at: usize, role: &RolePhrase) -> Option<usize> {
         let p0 = self.sentences[self.tokens[at].sentence].paragraph;
         let mut found = None;
-        for m in self.found.mentions.iter().rev() {
+        // Walked back from `at` in text order, at most so many mentions.
+        let order = &self.mentions_in_order;
+        let from = order.partition_point(|&m| self.found.mentions[m].first < at);
+        for m in order[..from].iter().rev().take(4 * MAX_MENTIONS_LOOKED_AT).map(|&m| &self.found.mentions[m]) {
             if m.last >= at {
                 continue;
             }
@@ -225,6 +234,10 @@ impl Attributor<'_> {
         found
     }
 }
+
+/// How many mentions of one sentence a pronoun looks at (the nearest): far above any real
+/// sentence, and a bound on hostile ones.
+const MAX_MENTIONS_LOOKED_AT: usize = 64;
 
 fn strip_article(words: &str) -> String {
     words.strip_prefix("the ").or_else(|| words.strip_prefix("The ")).unwrap_or(words).to_string()

@@ -11,14 +11,14 @@ use quotestance::attribute::{SpeakerChooser, SPEAKER_MODEL_DIR};
 use quotestance::dedupe::Dedupe;
 use quotestance::pipeline::{analyze_with, is_roster_row, Models};
 use quotestance::progress::{count_in_background, Progress};
-use quotestance::syntax::Syntax;
-use quotestance::read::{self, Article, InputError};
+use quotestance::read::{self, Article, InputError, ReadOptions};
 use quotestance::record::{QuoteRow, ToneColumns};
 use quotestance::roster::Roster;
 use quotestance::speaker_key::SpeakerKeys;
 use quotestance::state::State;
+use quotestance::syntax::Syntax;
 use quotestance::tone::{default_model_dir, ToneModel};
-use quotestance::write::CsvOutput;
+use quotestance::write::{self, Output, OutputFormat, OutputOptions};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,12 +31,30 @@ const CHUNK: usize = 512;
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// Article files or folders (recursed): .txt, .jsonl/.ndjson, .csv, optionally .gz; `-` reads JSON Lines from standard input.
+    /// Article files or folders (recursed): .txt, .jsonl/.ndjson, .json, .csv, optionally .gz; `-` reads standard input (JSON Lines or plain text).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Write the CSV here (default: standard output). The file appears only when complete.
+    /// Write the rows here (default or `-`: standard output). A file appears only when complete.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Output format (default: from the -o extension, .csv / .jsonl / .parquet, else csv).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<OutputFormat>,
+    /// CSV: no header row (for pipes that concatenate outputs, e.g. Spark's rdd.pipe).
+    #[arg(long)]
+    no_header: bool,
+    /// CSV: write cells raw, without the protective apostrophe before formula-like text (for notebooks, not spreadsheets).
+    #[arg(long)]
+    no_protect: bool,
+    /// Follow symbolic links inside input folders (each file is still read once; loops are reported).
+    #[arg(long)]
+    follow: bool,
+    /// Largest article or record read, in bytes; a larger one is reported and skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = read::DEFAULT_MAX_ARTICLE_BYTES)]
+    max_article_bytes: usize,
+    /// Format of standard input (default: JSON Lines when it starts with `{`, a JSON array with `[`, else plain text).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    stdin_format: Option<read::Format>,
     /// Roster of officials (default: data/roster.toml).
     #[arg(long, value_name = "FILE")]
     roster: Option<PathBuf>,
@@ -92,7 +110,39 @@ struct Tally {
 }
 
 pub fn main(args: RunArgs) -> Result<ExitCode> {
+    match run(&args) {
+        // `| head` closed the pipe: stop quietly, as `cat` does.
+        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn output_options(args: &RunArgs) -> Result<OutputOptions> {
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(OutputFormat::from_extension))
+        .unwrap_or(OutputFormat::Csv);
+    if format != OutputFormat::Csv && (args.bom || args.no_header || args.no_protect) {
+        anyhow::bail!("--bom, --no-header and --no-protect are for CSV output; this output is {format:?}");
+    }
+    Ok(OutputOptions { format, bom: args.bom, header: !args.no_header, protect: !args.no_protect })
+}
+
+fn run(args: &RunArgs) -> Result<ExitCode> {
     let started = Instant::now();
+    let options = output_options(args)?;
+    let to_stdout = matches!(write::target::plan(args.output.as_deref())?, write::target::Plan::Stdout);
+    if to_stdout && stdout_was_closed() {
+        anyhow::bail!("standard output is closed; give -o FILE");
+    }
+    if let Some(output) = &args.output {
+        write::target::refuse_inputs(output, &args.inputs, |p| read::format_of(p).is_some())?;
+    }
+    write::target::install_signal_cleanup()?;
     let roster_path = args.roster.clone().unwrap_or_else(|| locate("data/roster.toml"));
     let roster = Roster::load(&roster_path)?;
     let mut state = args.state.as_deref().map(State::load).transpose()?;
@@ -110,35 +160,49 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
         let dir = args.model.clone().unwrap_or_else(default_model_dir);
         Some(ToneModel::load(&dir, threads).context("cannot load the tone model (use --no-tone to skip tone, or --model DIR)")?)
     };
-
-    let (syntax, speaker) = learned_models(&args)?;
+    let (syntax, speaker) = learned_models(args)?;
     let models = Models { roster: &roster, syntax: syntax.as_ref(), speaker: speaker.as_ref() };
 
-    let (files, expand_errors) = read::expand_inputs(&args.inputs);
+    let read_options = ReadOptions { follow: args.follow, max_article_bytes: args.max_article_bytes.max(1), stdin_format: args.stdin_format };
+    let read::Expanded { files, errors: expand_errors, warnings } = read::expand_inputs(&args.inputs, &read_options);
+    for w in &warnings {
+        eprintln!("quotestance: warning: {w}");
+    }
     if files.is_empty() {
         for e in &expand_errors {
             eprintln!("quotestance: {e}");
         }
         anyhow::bail!("no article files found in {}", args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     }
-    let output = CsvOutput::create(args.output.as_deref(), args.bom)?;
-    let progress = Progress::new(args.quiet, files.iter().all(|f| f.path.is_some()));
-    let _counting = count_in_background(files.clone(), progress.clone());
+    // A stream (standard input, a FIFO) is processed as it comes: rows are written as each
+    // article finishes. On standard input (a pipe filter) a bad record is reported and skipped
+    // without changing the exit status.
+    let streaming = files.iter().any(|f| f.stream);
+    let pipe = files.iter().any(|f| f.path.is_none());
+    let output = Output::create(args.output.as_deref(), options)?;
+    // Files are counted first, on a thread of their own, so the bar shows articles done out of
+    // the total; a stream gets a spinner with counts and rate.
+    let progress = Progress::new(args.quiet, !streaming);
+    let _counting = if streaming { None } else { count_in_background(files.clone(), progress.clone()) };
     let mut tally = Tally::default();
     for e in &expand_errors {
         report(e, &progress, &mut tally);
     }
 
-    // Three stages overlap: a reader thread parses files into chunks of articles, this thread
-    // runs the text stages (on the rayon pool) and the tone model, a writer thread writes rows.
-    // Chunks keep their order through both channels, so the output does not depend on timing.
-    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Batch>(2);
+    // Three stages overlap: a reader thread parses files into articles, this thread runs the
+    // text stages (on the rayon pool) and the tone model on batches of them, a writer thread
+    // writes rows. Batches keep their order through both channels, so the output does not
+    // depend on timing. Files go in full batches of CHUNK articles; a stream's batch is what
+    // has arrived, so that rows come out while the stream is still open.
+    let (item_tx, item_rx) = mpsc::sync_channel::<Item>(CHUNK);
     let (row_tx, row_rx) = mpsc::sync_channel::<Vec<QuoteRow>>(2);
     let writer_progress = progress.clone();
     std::thread::scope(|scope| -> Result<()> {
-        scope.spawn(|| read_chunks(&files, chunk_tx));
-        let writer = scope.spawn(move || -> Result<(CsvOutput, BTreeMap<String, usize>, usize)> {
+        scope.spawn(|| read_articles(&files, &read_options, item_tx));
+        let writer = scope.spawn(move || -> Result<(Output, BTreeMap<String, usize>, usize)> {
             let mut output = output;
+            // The header goes out at once (a pipe's reader sees it before any article ends).
+            output.flush()?;
             let (mut by_speaker, mut written) = (BTreeMap::new(), 0);
             for rows in row_rx {
                 for row in &rows {
@@ -146,19 +210,29 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
                     *by_speaker.entry(row.speaker.clone().unwrap_or_else(|| "(no speaker)".into())).or_default() += 1;
                 }
                 written += rows.len();
+                output.flush()?;
             }
             drop(writer_progress);
             Ok((output, by_speaker, written))
         });
-        for batch in chunk_rx {
-            let chunk = match batch {
-                Batch::Skipped(e) => {
-                    report(&e, &progress, &mut tally);
-                    continue;
-                }
-                Batch::Articles(chunk) => chunk,
+        let mut items = item_rx.iter();
+        while let Some(first) = items.next() {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut take = |item: Item, chunk: &mut Vec<Article>| match item {
+                Item::Article(a) => chunk.push(a),
+                Item::Skipped(e) => report(&e, &progress, &mut tally),
             };
-            let mut chunk = chunk;
+            take(first, &mut chunk);
+            while chunk.len() < CHUNK {
+                let next = if streaming { item_rx.try_recv().ok() } else { items.next() };
+                match next {
+                    Some(item) => take(item, &mut chunk),
+                    None => break,
+                }
+            }
+            if chunk.is_empty() {
+                continue;
+            }
             let seen_before = state.as_ref().map_or(0, |s| s.retain_new(&mut chunk));
             tally.seen_before += seen_before;
             let rows = pool.install(|| chunk.par_iter().map(|a| analyze_guarded(a, models)).collect::<Vec<_>>());
@@ -199,6 +273,9 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
             }
         }
         drop(row_tx);
+        // Ends the reader too, if the writer stopped early (its sends fail).
+        drop(items);
+        drop(item_rx);
         let (output, by_speaker, written) = writer.join().expect("writer thread")?;
         tally.by_speaker = by_speaker;
         tally.rows_written = written;
@@ -212,9 +289,10 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
     }
 
     if !args.quiet {
-        print_summary(&tally, started, args.output.as_deref(), model.as_ref().map(|m| m.name()));
+        let shown = if to_stdout { None } else { args.output.as_deref() };
+        print_summary(&tally, started, shown, model.as_ref().map(|m| m.name()));
     }
-    Ok(if tally.input_errors > 0 { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+    Ok(if tally.input_errors > 0 && !pipe { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
 }
 
 /// Runs the text stages on one article; an internal error (a panic) skips that article with a
@@ -249,37 +327,36 @@ fn learned_models(args: &RunArgs) -> Result<(Option<Syntax>, Option<SpeakerChoos
     Ok((syntax, speaker))
 }
 
-/// What the reader thread sends: a chunk of articles, or an input it had to skip.
-enum Batch {
-    Articles(Vec<Article>),
+/// What the reader thread sends, in input order: an article, or an input it had to skip.
+enum Item {
+    Article(Article),
     Skipped(InputError),
 }
 
-/// Reads every file in order, sending chunks of `CHUNK` articles (and skipped inputs).
-fn read_chunks(files: &[read::InputFile], tx: mpsc::SyncSender<Batch>) {
-    let mut chunk: Vec<Article> = Vec::with_capacity(CHUNK);
+/// Reads every file in order; stops when the receiving end is gone.
+fn read_articles(files: &[read::InputFile], options: &ReadOptions, tx: mpsc::SyncSender<Item>) {
     for file in files {
         let reader = match read::open(file, &|r| r) {
             Ok(r) => r,
             Err(e) => {
-                let _ = tx.send(Batch::Skipped(InputError { path: file.display_name(), line: None, message: format!("cannot open: {e}") }));
+                if tx.send(Item::Skipped(InputError { path: file.display_name(), line: None, message: format!("cannot open: {e}") })).is_err() {
+                    return;
+                }
                 continue;
             }
         };
-        read::read_file(file, reader, &mut |item| match item {
-            Ok(article) => {
-                chunk.push(article);
-                if chunk.len() == CHUNK {
-                    let _ = tx.send(Batch::Articles(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))));
-                }
-            }
-            Err(e) => {
-                let _ = tx.send(Batch::Skipped(e));
+        let mut gone = false;
+        read::read_file(file, reader, options, &mut |item| {
+            if !gone {
+                gone = tx.send(match item {
+                    Ok(article) => Item::Article(article),
+                    Err(e) => Item::Skipped(e),
+                }).is_err();
             }
         });
-    }
-    if !chunk.is_empty() {
-        let _ = tx.send(Batch::Articles(chunk));
+        if gone {
+            return;
+        }
     }
 }
 
@@ -346,6 +423,27 @@ fn peak_memory_mb() -> Option<f64> {
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
+
+/// Whether file descriptor 1 was closed when the process started (`quotestance run >&-`).
+/// The Rust runtime reopens a closed descriptor on /dev/null before `main`, where rows would be
+/// lost without a word, so this is checked earlier, by a constructor run by the loader.
+fn stdout_was_closed() -> bool {
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static CHECK_STDOUT: extern "C" fn() = {
+    extern "C" fn check() {
+        // SAFETY: fcntl(F_GETFD) only queries the descriptor.
+        let closed = unsafe { libc::fcntl(1, libc::F_GETFD) } == -1;
+        STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
+    }
+    check
+};
 
 /// Finds a bundled file (see `quotestance::home`: `$QUOTESTANCE_HOME`, the working directory,
 /// the install's `share/quotestance`, the repository of the executable).
