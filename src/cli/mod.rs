@@ -3,8 +3,10 @@
 pub mod chart;
 pub mod eval;
 pub mod run;
+pub mod relay;
 pub mod summary;
 pub mod syntax;
+#[cfg(feature = "tone")]
 pub mod tone;
 
 /// Exit status when the job finished but some input was skipped (each reported on stderr).

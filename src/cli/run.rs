@@ -15,7 +15,7 @@ use quotestance::record::{QuoteRow, ToneColumns};
 use quotestance::roster::Roster;
 use quotestance::speaker_key::SpeakerKeys;
 use quotestance::state::State;
-use quotestance::tone::{default_model_dir, ToneModel};
+use super::relay::{default_model_dir, ToneModel};
 use quotestance::write::CsvOutput;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
