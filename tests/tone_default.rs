@@ -1,5 +1,6 @@
 //! The real default tone model (models/tone, assembled by `make models`; `make test` does that
 //! first). Skipped with a notice when the folder is absent, e.g. in a bare `cargo test`.
+#![cfg(feature = "tone")]
 
 use quotestance::tone::{ToneLabel, ToneModel};
 use std::path::PathBuf;

@@ -1,6 +1,7 @@
 //! Fast tests of tone-model loading, label mapping, batching and assembly, on tiny randomly
 //! initialised models that each test writes into a temporary folder (2 layers, hidden 32,
 //! a 40-word vocabulary).
+#![cfg(feature = "tone")]
 
 use quotestance::tone::assemble::assemble;
 use quotestance::tone::manifest::{WeightsManifest, ENCODER_WEIGHTS, WEIGHTS_FILE, WEIGHTS_MANIFEST};

@@ -300,7 +300,7 @@ fn the_binary_finds_its_data_from_anywhere_and_its_rpath_is_relative() {
     let out = Command::new(BIN).current_dir(dir.path()).env("QUOTESTANCE_HOME", &home).args(["run", "--no-tone", "--quiet"]).arg(&sample).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.lines().count(), 5, "{text}");
-    assert!(text.lines().skip(1).all(|l| l.contains(",lavrov,")), "{text}");
+    assert!(text.lines().skip(1).all(|l| l.contains(",\"lavrov\",")), "{text}");
     // Every library search path is relative to the executable ($ORIGIN), none absolute.
     if let Ok(elf) = Command::new("readelf").args(["-d", BIN]).output() {
         let dynamic = String::from_utf8_lossy(&elf.stdout);
@@ -308,5 +308,42 @@ fn the_binary_finds_its_data_from_anywhere_and_its_rpath_is_relative() {
             let paths = line.split('[').nth(1).unwrap().trim_end_matches(']');
             assert!(paths.split(':').all(|p| p.starts_with("$ORIGIN")), "{paths}");
         }
+    }
+}
+
+/// The binary built without the `tone` feature (`make lite`): no libtorch among its libraries,
+/// the same `--no-tone` output as the default build with a fraction of the memory, and a run
+/// with tone handed over to the full binary. Skipped with a notice when it is not built (but
+/// `make test` builds it and sets QUOTESTANCE_REQUIRE_LITE).
+#[test]
+fn the_lite_binary_never_loads_libtorch() {
+    let lite = root().join("target/lite/release/quotestance");
+    if !lite.exists() {
+        // `make test` builds it and insists.
+        assert!(std::env::var_os("QUOTESTANCE_REQUIRE_LITE").is_none(), "{} is absent (make lite)", lite.display());
+        eprintln!("NOTICE: {} is absent; skipping (run `make test-lite`)", lite.display());
+        return;
+    }
+    let elf = Command::new("readelf").args(["-d"]).arg(&lite).output().unwrap();
+    let dynamic = String::from_utf8_lossy(&elf.stdout);
+    assert!(dynamic.contains("NEEDED") && !dynamic.contains("torch") && !dynamic.contains("c10"), "{dynamic}");
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("lite.csv"), dir.path().join("full.csv"));
+    let out = Command::new(&lite).current_dir(root()).args(["run", "data/articles", "--no-tone", "--all-quotes", "-o"]).arg(&a).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    ok(quotestance(&["run", "data/articles", "--no-tone", "--all-quotes", "--quiet", "-o", b.to_str().unwrap()]));
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let summary = String::from_utf8_lossy(&out.stderr);
+    let peak: f64 = summary.split("peak memory ").nth(1).and_then(|s| s.split(' ').next()).and_then(|s| s.parse().ok()).unwrap();
+    eprintln!("lite --no-tone peak memory: {peak} MB");
+    assert!(peak < 100.0, "{summary}");
+    // The summary and the chart run in the lite binary too; the tone model hands over.
+    let out = Command::new(&lite).current_dir(root()).args(["summary"]).arg(&a).output().unwrap();
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Vassily Nebenzia"));
+    if root().join("models/tone/config.json").exists() {
+        let c = dir.path().join("tone.csv");
+        let out = Command::new(&lite).current_dir(root()).env("QUOTESTANCE_TONE_BIN", BIN).args(["run", "data/articles", "--quiet", "-o"]).arg(&c).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(table(&c).iter().all(|r| !r["tone"].is_empty() && r["model"] == "quotestance-tone-minilm-v1"));
     }
 }

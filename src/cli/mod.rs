@@ -3,9 +3,11 @@
 pub mod chart;
 pub mod eval;
 pub mod run;
+pub mod relay;
 pub mod speaker;
 pub mod summary;
 pub mod syntax;
+#[cfg(feature = "tone")]
 pub mod tone;
 
 /// Exit status when the job finished but some input was skipped (each reported on stderr).

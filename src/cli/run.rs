@@ -17,7 +17,7 @@ use quotestance::roster::Roster;
 use quotestance::speaker_key::SpeakerKeys;
 use quotestance::state::State;
 use quotestance::syntax::Syntax;
-use quotestance::tone::{default_model_dir, ToneModel};
+use super::relay::{default_model_dir, ToneModel};
 use quotestance::write::{self, Output, OutputFormat, OutputOptions};
 use rayon::prelude::*;
 use std::collections::BTreeMap;

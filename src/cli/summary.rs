@@ -20,6 +20,12 @@ pub struct SummaryArgs {
     with_duplicates: bool,
 }
 
+/// Temporary files are created private (0600); a finished table is for sharing, like any file.
+pub fn readable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644));
+}
+
 /// `quotes.csv` → `quotes-summary.csv` in the same folder.
 pub fn default_output(input: &Path, suffix: &str, ext: &str) -> PathBuf {
     let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "quotes".into());
@@ -54,6 +60,7 @@ pub fn main(args: SummaryArgs) -> Result<ExitCode> {
     let temp = tempfile::NamedTempFile::with_prefix_in(".quotestance-", &dir).with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     summary.write_csv(std::io::BufWriter::new(temp.as_file()))?;
     temp.persist(&output).with_context(|| format!("cannot write {}", output.display()))?;
+    readable(&output);
     print!("{}", summary.to_text());
     println!("summary written to {}", output.display());
     Ok(ExitCode::SUCCESS)

@@ -16,14 +16,23 @@
 //! `score` is `p_positive − p_negative` in [-1, 1]; `label` is the most probable class.
 //! Texts longer than [`MAX_TOKENS`] tokens are truncated (quotations rarely come close).
 
+// Everything that needs libtorch is behind the `tone` feature (on by default); labels, batching
+// and the default folder are plain Rust and always there.
+#[cfg(feature = "tone")]
 pub mod alloc;
+#[cfg(feature = "tone")]
 pub mod assemble;
 pub mod batch;
 pub mod labels;
+#[cfg(feature = "tone")]
 pub mod manifest;
+#[cfg(feature = "tone")]
 pub mod model;
+#[cfg(feature = "tone")]
 pub mod tokenize;
+#[cfg(feature = "tone")]
 pub mod train;
+#[cfg(feature = "tone")]
 pub mod weights;
 
 /// The seeded generator now lives at [`crate::rng`]; kept here so older paths still work.
@@ -31,10 +40,16 @@ pub use crate::rng;
 
 pub use labels::{LabelMap, ToneLabel, ToneScore};
 
+#[cfg(feature = "tone")]
 use anyhow::{Context, Result};
+#[cfg(feature = "tone")]
 use model::{pad_batch, Classifier};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+#[cfg(feature = "tone")]
+use std::path::Path;
+#[cfg(feature = "tone")]
 use tch::Kind;
+#[cfg(feature = "tone")]
 use tokenize::TextEncoder;
 
 /// Longest input, in tokens including special tokens; longer texts are truncated.
@@ -43,6 +58,7 @@ pub const MAX_TOKENS: usize = 256;
 pub const DEFAULT_BATCH_SIZE: usize = 32;
 
 /// A loaded tone model, ready to score texts.
+#[cfg(feature = "tone")]
 pub struct ToneModel {
     classifier: Classifier,
     encoder: TextEncoder,
@@ -51,6 +67,7 @@ pub struct ToneModel {
     batch_size: usize,
 }
 
+#[cfg(feature = "tone")]
 impl ToneModel {
     /// Loads a sequence-classification folder and sets libtorch to `threads` threads (0 keeps
     /// libtorch's default). Errors name the folder and what is wrong with it. A folder made by
