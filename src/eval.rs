@@ -23,6 +23,63 @@ pub struct Score {
     pub other_named_ok: usize,
     /// One line per miss, wrong or extra attribution.
     pub misses: Vec<String>,
+    /// How many errors of each class (`ErrorClass`), for the table `make eval` prints.
+    pub errors: BTreeMap<ErrorClass, usize>,
+}
+
+/// The kinds of error the scorer tells apart (`Score::error_table`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorClass {
+    /// A gold quote the output does not have at all.
+    QuoteNotFound,
+    /// A roster official's quote with no roster speaker (empty, or a non-official).
+    MissedRosterQuote,
+    /// A roster official's quote given to another official.
+    WrongOfficial,
+    /// Someone else's words (or nobody's) given to a roster official.
+    OfficialGivenOthersWords,
+    /// A roster row for no gold quote at all.
+    ExtraRosterRow,
+    /// A named non-roster speaker's quote left without a speaker.
+    LeftUnattributed,
+    /// … given to the wrong person through `he` / `she`.
+    PronounResolvedWrong,
+    /// … through a role phrase (`the diplomat`).
+    RoleResolvedWrong,
+    /// … through a continuation of an earlier quote's speaker.
+    ContinuationWrong,
+    /// … through a name, `according to`, a headline or another method.
+    WrongName,
+}
+
+impl ErrorClass {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ErrorClass::QuoteNotFound => "quote not found",
+            ErrorClass::MissedRosterQuote => "missed roster quote",
+            ErrorClass::WrongOfficial => "wrong official",
+            ErrorClass::OfficialGivenOthersWords => "official given another's words",
+            ErrorClass::ExtraRosterRow => "roster row for no gold quote",
+            ErrorClass::LeftUnattributed => "named speaker left empty (no candidate chosen)",
+            ErrorClass::PronounResolvedWrong => "pronoun resolved wrong",
+            ErrorClass::RoleResolvedWrong => "role phrase resolved wrong",
+            ErrorClass::ContinuationWrong => "continuation gave the wrong speaker",
+            ErrorClass::WrongName => "wrong person named (name, according to, headline, label)",
+        }
+    }
+
+    /// The class of a wrong named speaker, by how the output found its speaker.
+    fn of_wrong_speaker(pred_speaker: &str, method: &str) -> ErrorClass {
+        if pred_speaker.trim().is_empty() {
+            return ErrorClass::LeftUnattributed;
+        }
+        match method {
+            "pronoun" => ErrorClass::PronounResolvedWrong,
+            "role" => ErrorClass::RoleResolvedWrong,
+            "continuation" => ErrorClass::ContinuationWrong,
+            _ => ErrorClass::WrongName,
+        }
+    }
 }
 
 impl Score {
@@ -45,6 +102,20 @@ impl Score {
     }
     pub fn other(&self) -> f64 {
         ratio(self.other_named_ok, self.other_named)
+    }
+
+    /// Errors by class, one line each, with their share of all errors (`make eval`).
+    pub fn error_table(&self) -> String {
+        let total: usize = self.errors.values().sum();
+        let mut out = format!("errors by class ({total} in all):\n");
+        for (class, n) in &self.errors {
+            out.push_str(&format!("  {:<58} {n:>4}  {:>5.1}%\n", class.describe(), 100.0 * ratio(*n, total)));
+        }
+        out
+    }
+
+    fn count(&mut self, class: ErrorClass) {
+        *self.errors.entry(class).or_default() += 1;
     }
 
     /// The summary lines printed by both scorers.
@@ -73,6 +144,8 @@ struct GoldRow {
 struct PredRow {
     speaker: String,
     quote: String,
+    /// How the output found the speaker (`method`; empty where the CSV has no such column).
+    method: String,
 }
 
 /// Normalises text for matching: NFKC, no quote marks or apostrophes, lower case, white space
@@ -150,18 +223,19 @@ pub fn says(pred_speaker: &str, name: &str) -> bool {
     })
 }
 
-fn read_rows(path: &Path, article_col: &str, speaker_col: &str, quote_col: &str) -> Result<BTreeMap<String, Vec<(String, String)>>> {
+fn read_rows(path: &Path, article_col: &str, speaker_col: &str, quote_col: &str) -> Result<BTreeMap<String, Vec<(String, String, String)>>> {
     let mut reader = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
     let headers: Vec<String> = reader.headers()?.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(a), Some(s), Some(q)) = (col(article_col), col(speaker_col), col(quote_col)) else {
         bail!("{} lacks one of the columns {article_col}, {speaker_col}, {quote_col}", path.display());
     };
-    let mut rows: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let method = col("method");
+    let mut rows: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
     for record in reader.records() {
         let record = record.with_context(|| format!("bad CSV record in {}", path.display()))?;
         let field = |i: usize| record.get(i).unwrap_or("").to_string();
-        rows.entry(base(&field(a))).or_default().push((field(s), field(q)));
+        rows.entry(base(&field(a))).or_default().push((field(s), field(q), method.map(field).unwrap_or_default()));
     }
     Ok(rows)
 }
@@ -170,8 +244,8 @@ fn read_rows(path: &Path, article_col: &str, speaker_col: &str, quote_col: &str)
 pub fn score_files(gold: &Path, pred: &Path, roster: &[String]) -> Result<Score> {
     let gold_rows = read_rows(gold, "article", "speaker", "quote_prefix")?;
     let pred_rows = read_rows(pred, "article_id", "speaker", "quote")?;
-    let gold: BTreeMap<String, Vec<GoldRow>> = gold_rows.into_iter().map(|(k, v)| (k, v.into_iter().map(|(speaker, quote)| GoldRow { speaker, quote }).collect())).collect();
-    let pred: BTreeMap<String, Vec<PredRow>> = pred_rows.into_iter().map(|(k, v)| (k, v.into_iter().map(|(speaker, quote)| PredRow { speaker, quote }).collect())).collect();
+    let gold: BTreeMap<String, Vec<GoldRow>> = gold_rows.into_iter().map(|(k, v)| (k, v.into_iter().map(|(speaker, quote, _)| GoldRow { speaker, quote }).collect())).collect();
+    let pred: BTreeMap<String, Vec<PredRow>> = pred_rows.into_iter().map(|(k, v)| (k, v.into_iter().map(|(speaker, quote, method)| PredRow { speaker, quote, method }).collect())).collect();
     Ok(score(&gold, &pred, roster))
 }
 
@@ -201,6 +275,7 @@ fn score(gold: &BTreeMap<String, Vec<GoldRow>>, pred: &BTreeMap<String, Vec<Pred
                     sc.fn_ += 1;
                 }
                 sc.misses.push(format!("MISSED     {art} [{}] {prefix}", g.speaker));
+                sc.count(ErrorClass::QuoteNotFound);
                 continue;
             };
             used[hit] = true;
@@ -216,6 +291,7 @@ fn score(gold: &BTreeMap<String, Vec<GoldRow>>, pred: &BTreeMap<String, Vec<Pred
                         if pred_roster.is_some() {
                             sc.fp += 1;
                         }
+                        sc.count(if pred_roster.is_some() { ErrorClass::WrongOfficial } else { ErrorClass::MissedRosterQuote });
                         sc.misses.push(format!("WRONG      {art} gold={rs} pred={}: {prefix}", if psp.is_empty() { "-" } else { psp }));
                     }
                 }
@@ -223,6 +299,7 @@ fn score(gold: &BTreeMap<String, Vec<GoldRow>>, pred: &BTreeMap<String, Vec<Pred
                     if pred_roster.is_some() {
                         sc.fp += 1;
                         sc.misses.push(format!("FALSE-ROSTER {art} gold={} pred={psp}: {prefix}", g.speaker));
+                        sc.count(ErrorClass::OfficialGivenOthersWords);
                     }
                     if !other_name.is_empty() {
                         sc.other_named += 1;
@@ -230,6 +307,10 @@ fn score(gold: &BTreeMap<String, Vec<GoldRow>>, pred: &BTreeMap<String, Vec<Pred
                             sc.other_named_ok += 1;
                         } else {
                             sc.misses.push(format!("OTHER-WRONG {art} gold={other_name} pred={}: {prefix}", if psp.is_empty() { "-" } else { psp }));
+                            // An official given the words is counted above already.
+                            if pred_roster.is_none() {
+                                sc.count(ErrorClass::of_wrong_speaker(psp, &ps[hit].method));
+                            }
                         }
                     }
                 }
@@ -239,6 +320,7 @@ fn score(gold: &BTreeMap<String, Vec<GoldRow>>, pred: &BTreeMap<String, Vec<Pred
             if !used[i] && roster_of(&p.speaker).is_some() {
                 sc.fp += 1;
                 sc.misses.push(format!("EXTRA      {art} pred={}: {}", p.speaker, p.quote.chars().take(60).collect::<String>()));
+                sc.count(ErrorClass::ExtraRosterRow);
             }
         }
     }
@@ -279,12 +361,54 @@ mod tests {
         let pred = BTreeMap::from([(
             "a".to_string(),
             vec![
-                PredRow { speaker: "Sergey Lavrov".into(), quote: "One two three, four".into() },
-                PredRow { speaker: "Sergei Ryabkov".into(), quote: "four five six".into() },
-                PredRow { speaker: "Sergey Lavrov".into(), quote: "made up".into() },
+                PredRow { speaker: "Sergey Lavrov".into(), quote: "One two three, four".into(), method: "name".into() },
+                PredRow { speaker: "Sergei Ryabkov".into(), quote: "four five six".into(), method: "name".into() },
+                PredRow { speaker: "Sergey Lavrov".into(), quote: "made up".into(), method: "name".into() },
             ],
         )]);
         let s = score(&gold, &pred, &["Lavrov".to_string()]);
         assert_eq!((s.gold_quotes, s.found, s.tp, s.fp, s.fn_, s.other_named, s.other_named_ok), (3, 2, 1, 1, 0, 1, 1));
+        assert_eq!(s.errors, BTreeMap::from([(ErrorClass::QuoteNotFound, 1), (ErrorClass::ExtraRosterRow, 1)]));
+    }
+
+    #[test]
+    fn errors_by_class() {
+        let g = |speaker: &str, quote: &str| GoldRow { speaker: speaker.into(), quote: quote.into() };
+        let p = |speaker: &str, quote: &str, method: &str| PredRow { speaker: speaker.into(), quote: quote.into(), method: method.into() };
+        let gold = BTreeMap::from([(
+            "a".to_string(),
+            vec![
+                g("Lavrov", "one one one"),
+                g("Lavrov", "two two two"),
+                g("OTHER:Ryabkov", "three three"),
+                g("OTHER:Ryabkov", "four four"),
+                g("OTHER:Ryabkov", "five five"),
+                g("OTHER:Ryabkov", "six six six"),
+                g("OTHER", "seven seven"),
+            ],
+        )]);
+        let pred = BTreeMap::from([(
+            "a".to_string(),
+            vec![
+                p("", "one one one", ""),
+                p("Maria Zakharova", "two two two", "pronoun"),
+                p("", "three three", ""),
+                p("Joe Biden", "four four", "pronoun"),
+                p("Joe Biden", "five five", "role"),
+                p("Sergey Lavrov", "six six six", "name"),
+                p("Sergey Lavrov", "seven seven", "continuation"),
+            ],
+        )]);
+        let s = score(&gold, &pred, &["Lavrov".to_string(), "Zakharova".to_string()]);
+        let expected = [
+            (ErrorClass::MissedRosterQuote, 1),
+            (ErrorClass::WrongOfficial, 1),
+            (ErrorClass::OfficialGivenOthersWords, 2),
+            (ErrorClass::LeftUnattributed, 1),
+            (ErrorClass::PronounResolvedWrong, 1),
+            (ErrorClass::RoleResolvedWrong, 1),
+        ];
+        assert_eq!(s.errors, BTreeMap::from(expected));
+        assert!(s.error_table().contains("official given another's words") && s.error_table().contains("(7 in all)"), "{}", s.error_table());
     }
 }

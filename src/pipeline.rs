@@ -75,7 +75,7 @@ pub fn analyze_with(article: &Article, models: Models) -> Vec<QuoteRow> {
     let Prepared { paragraphs, sentences, quotes, parsed } = prepare(text, article.title.is_some(), models.syntax);
     let published = date::published(article.date.as_deref(), text, &paragraphs, &article.source);
     let published = published.as_ref();
-    let mut attributor = Attributor::new(text, &paragraphs, &sentences, &quotes, roster).with_syntax(parsed).with_chooser(models.speaker);
+    let mut attributor = Attributor::new(text, &paragraphs, &sentences, &quotes, roster).with_syntax(parsed).with_chooser(models.speaker).with_date(published.map(|p| p.date.as_str()));
     let mut rows = title_rows(article, &attributor, published);
     let attributions = attributor.attribute_all(&quotes);
     let char_offsets = char_offsets(text, quotes.iter().flat_map(|q| [q.start, q.end]));
@@ -111,7 +111,7 @@ fn row(article: &Article, published: Option<&date::Published>, attributor: &Attr
         date_source: published.map(|p| p.source.as_str()),
         speaker: name.as_ref().map(|n| n.name.clone()),
         speaker_id: name.and_then(|n| n.id),
-        kind,
+        kind: a.kind.unwrap_or(kind),
         quote,
         cue: a.cue.clone(),
         mention: a.mention.clone(),
@@ -121,6 +121,7 @@ fn row(article: &Article, published: Option<&date::Published>, attributor: &Attr
         start: offsets.map(|o| o.0),
         end: offsets.map(|o| o.1),
         source: source_of(article),
+        reported_by: a.reported_by.as_ref().map(|s| attributor.speaker_name(s).name),
         ..QuoteRow::default()
     }
 }

@@ -206,9 +206,9 @@ mod tests {
     }
 
     fn sample_files() -> Vec<InputFile> {
-        let (files, errors) = read::expand_inputs(&[std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/articles"))]);
-        assert!(errors.is_empty());
-        files
+        let expanded = read::expand_inputs(&[std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/articles"))], &read::ReadOptions::default());
+        assert!(expanded.errors.is_empty());
+        expanded.files
     }
 
     #[test]
@@ -221,7 +221,7 @@ mod tests {
         std::fs::write(&jsonl, format!("{line}\n\n{line}\n{line}\n")).unwrap();
         let array = dir.path().join("dump.json");
         std::fs::write(&array, format!("[\n{line},\n{line}\n]\n")).unwrap();
-        let (files, _) = read::expand_inputs(&[jsonl, array]);
+        let files = read::expand_inputs(&[jsonl, array], &read::ReadOptions::default()).files;
         assert_eq!(files.iter().map(count_articles).collect::<Vec<_>>(), vec![3, 2]);
     }
 

@@ -9,6 +9,12 @@ pub enum QuoteKind {
     /// A few words inside the writer's sentence: `the issues are "complex"`.
     #[default]
     Partial,
+    /// Quotation marks around a term, not speech: `the so-called "rules-based order"`, or
+    /// words an interviewer put to the speaker. Never attributed.
+    Term,
+    /// Quotation marks around a name or title: `the "Bolshaya Igra" programme`, `the newspaper
+    /// "Izvestia"`. Never attributed.
+    Title,
 }
 
 impl QuoteKind {
@@ -16,6 +22,8 @@ impl QuoteKind {
         match self {
             QuoteKind::Direct => "direct",
             QuoteKind::Partial => "partial",
+            QuoteKind::Term => "term",
+            QuoteKind::Title => "title",
         }
     }
 }
@@ -73,4 +81,7 @@ pub struct QuoteRow {
     pub speaker_key: Option<String>,
     /// Where `published` came from: `input`, `header`, `dateline` or `file_name` (see `date`).
     pub date_source: Option<&'static str>,
+    /// Who relayed the speaker's words (`he recalled Biden's words that "…"`: Biden speaks,
+    /// reported by him); `None` when the speaker's words are reported directly.
+    pub reported_by: Option<String>,
 }

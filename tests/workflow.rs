@@ -43,7 +43,7 @@ fn copy_sample(to: &Path) {
 #[test]
 fn new_columns_come_last_in_order() {
     let cols = quotestance::write::COLUMNS;
-    assert_eq!(&cols[cols.len() - 3..], ["duplicate_of", "speaker_key", "date_source"]);
+    assert_eq!(&cols[cols.len() - 4..], ["duplicate_of", "speaker_key", "date_source", "reported_by"]);
     assert_eq!(cols[19], "source");
 }
 

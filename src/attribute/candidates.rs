@@ -130,8 +130,10 @@ impl Attributor<'_> {
         found.truncate(MAX_MENTIONS);
         found.sort_by_key(|(_, c)| c.start);
         let mut out: Vec<Candidate> = found.into_iter().map(|(_, c)| c).collect();
-        // Quotes come in text order: the search stops at the paragraph before.
-        if let Some(prev) = (0..index).rev().take_while(|&j| quotes[j].paragraph + 1 >= q.paragraph).find(|&j| earlier[j].speaker.is_some()) {
+        // Quotes come in text order: the search stops at the paragraph before, and after the
+        // nearest few quotes (a run of speakerless quotes must not make each quote cost more).
+        let nearest = (0..index).rev().take(MAX_MENTIONS);
+        if let Some(prev) = nearest.take_while(|&j| quotes[j].paragraph + 1 >= q.paragraph).find(|&j| earlier[j].speaker.is_some()) {
             if let Some(speaker) = earlier[prev].speaker.clone() {
                 out.push(Candidate { kind: CandidateKind::Previous, mention: None, previous: Some((prev, speaker)), start: q.open, end: q.open, sentence: None });
             }

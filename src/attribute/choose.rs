@@ -120,6 +120,8 @@ impl Attributor<'_> {
                         method: Method::Continuation,
                         confidence: 0.0,
                         mention_start: None,
+                        reported_by: None,
+                        kind: None,
                     }),
                     _ if features[i][RULE_AGREES] == 1.0 && rule.speaker.is_some() => Some(rule.clone()),
                     _ => {

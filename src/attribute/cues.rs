@@ -15,11 +15,15 @@ use crate::clean::Role;
 use crate::quote::Quote;
 use crate::roster::Gender;
 
+/// How far back (in tokens) from a quote its clause and an `asked whether` are looked for.
+const LOOK_BACK_TOKENS: usize = 400;
+
 /// Nouns for words said, whose possessor is the speaker (`Blinken's claim that "…"`).
 const SPEECH_NOUNS: &[&str] = &[
     "claim", "claims", "words", "remark", "remarks", "statement", "statements", "comment", "comments", "assertion",
     "warning", "accusation", "accusations", "allegation", "allegations", "promise", "pledge", "argument", "suggestion",
     "insistence", "description", "characterization", "view", "assessment", "demand", "demands",
+    "wish", "wishes", "call", "calls", "proposal", "offer", "request", "appeal", "phrase", "threat", "threats", "vow",
 ];
 
 impl Attributor<'_> {
@@ -49,8 +53,12 @@ impl Attributor<'_> {
         if k >= end {
             return None;
         }
-        let dash = self.tokens[k].kind == TokenKind::Punct && matches!(self.token_text(k), "—" | "–" | "―" | "-");
+        let dash = self.tokens[k].kind == TokenKind::Punct && matches!(self.token_text(k), "—" | "–" | "―" | "-" | "--");
         if self.tokens[k].kind == TokenKind::Punct && (dash || self.token_text(k) == ",") {
+            k += 1;
+        }
+        // `'…' -- Lavrov`: a dash typed as two hyphens.
+        if dash && k < end && self.tokens[k].is_punct(self.text, '-') {
             k += 1;
         }
         if k >= end {
@@ -61,6 +69,15 @@ impl Attributor<'_> {
             let m = self.mention_starting_at[k]?;
             let rest_is_end = (self.found.mentions[m].last + 1..end).all(|j| self.tokens[j].kind == TokenKind::Punct);
             return rest_is_end.then(|| Found::from(self.resolved(m, "—", 0.9)));
+        }
+        // `the "rules-based order," as Lavrov calls it,`: the one whose term it is.
+        if k + 1 < end && self.lower(k) == "as" {
+            if let Some(m) = self.mention_starting_at[k + 1].filter(|&m| !self.found.mentions[m].possessive) {
+                let v = self.skip_gap(self.found.mentions[m].last + 1, end);
+                if v < end && matches!(self.lower(v), "calls" | "called" | "puts" | "put" | "describes" | "described" | "dubs" | "dubbed" | "terms" | "termed" | "says" | "said" | "likes" | "liked") {
+                    return Some(Found::from(self.resolved(m, self.token_text(v), 0.85)));
+                }
+            }
         }
         // `…,” she advised the Zvezda channel`: a name or pronoun, then any verb in -ed / -s.
         if open {
@@ -176,7 +193,10 @@ impl Attributor<'_> {
     /// Blinken hit back: "…"`).
     fn clause_start(&self, s: usize, at: usize) -> usize {
         let range = self.sentence_tokens(s);
-        for j in (range.start..at.min(range.end)).rev() {
+        // A clause is looked for in a bounded window, so that a sentence of thousands of
+        // quotes costs each quote the same (no real clause runs this long).
+        let window_start = range.start.max(at.saturating_sub(LOOK_BACK_TOKENS));
+        for j in (window_start..at.min(range.end)).rev() {
             let t = self.tokens[j];
             if t.in_quote {
                 continue;
@@ -188,13 +208,13 @@ impl Attributor<'_> {
             if boundary {
                 // Only a clause that names someone of its own starts afresh (`…, but she knows`
                 // goes on with the same speaker).
-                let names_someone = self.mentions_in(s).iter().any(|m| m.first > j && m.last < at && !m.possessive && !matches!(m.kind, MentionKind::Pronoun(_)));
+                let names_someone = self.mentions_before(s, at).rev().take_while(|m| m.first > j).any(|m| !m.possessive && !matches!(m.kind, MentionKind::Pronoun(_)));
                 if names_someone {
                     return j + 1;
                 }
             }
         }
-        range.start
+        window_start
     }
 
     /// Rule 2: the last reporting verb (or `according to`, or a possessive speech noun such as
@@ -214,7 +234,9 @@ impl Attributor<'_> {
                 return Some(Found::from(found));
             }
             if let Some(m) = self.speech_noun_owner(v, from, open) {
-                return Some(Found::from(self.resolved(m, self.token_text(v), 0.85)));
+                let first = self.found.mentions[m].first;
+                let found = self.resolved(m, self.token_text(v), 0.85).map(|a| self.with_relayer(a, from, first));
+                return Some(Found::from(found));
             }
             if !self.is_reporting_verb_at(v) {
                 continue;
@@ -223,7 +245,13 @@ impl Attributor<'_> {
             // saying` names nobody, and the quoting subject did not say it.
             if self.lower(v) == "saying" && v > from && self.lower(v - 1) == "as" {
                 return Some(match self.subject_of(v, from) {
-                    Some(m) if self.found.mentions[m].last + 2 == v => self.speaker_of_verb(m, v),
+                    Some(m) if self.found.mentions[m].last + 2 == v => {
+                        let first = self.found.mentions[m].first;
+                        match self.speaker_of_verb(m, v) {
+                            Found::Speaker(a) => Found::Speaker(self.with_relayer(a, from, first)),
+                            unknown => unknown,
+                        }
+                    }
                     _ => Found::Unknown,
                 });
             }
@@ -237,6 +265,20 @@ impl Attributor<'_> {
             }
         }
         None
+    }
+
+    /// `she commented on Zelensky's wish to "…"`, `Zakharova quoted Ryabkov as saying "…"`: the
+    /// subject of the last reporting verb before token `before` (from `from` on) relayed the
+    /// words of `a`'s speaker; it becomes `reported_by` when it is someone else.
+    pub(super) fn with_relayer(&mut self, mut a: Attribution, from: usize, before: usize) -> Attribution {
+        let Some(v) = (from..before).rev().find(|&v| self.is_reporting_verb_at(v) || matches!(self.lower(v), "quoted" | "quotes" | "cited" | "cites")) else { return a };
+        let Some(m) = self.subject_of(v, from) else { return a };
+        if let Some(relayer) = self.resolved(m, self.token_text(v), 0.9).and_then(|r| r.speaker) {
+            if a.speaker.as_ref() != Some(&relayer) {
+                a.reported_by = Some(relayer);
+            }
+        }
+        a
     }
 
     /// The possessive owner of a speech noun at `v` whose words the quote at `open` gives
@@ -268,7 +310,7 @@ impl Attributor<'_> {
     /// (`Asked about Blinken's statement that … "end this war," Lavrov said`).
     pub(super) fn question_put(&mut self, q: &Quote, s: usize) -> Option<Found> {
         let open = self.token_at_or_after(q.open);
-        let from = self.sentence_tokens(s).start;
+        let from = self.sentence_tokens(s).start.max(open.saturating_sub(LOOK_BACK_TOKENS));
         let asked = (from..open).rev().find(|&j| {
             self.lower(j) == "asked"
                 && j + 1 < open
@@ -314,6 +356,8 @@ impl Attributor<'_> {
                 method: Method::Pronoun,
                 confidence: (0.85 - 0.05 * distance as f32).max(0.5),
                 mention_start: Some(self.tokens[pronoun_at].start),
+                reported_by: None,
+                kind: None,
             }),
             None if named_from != usize::MAX => self.mention_after(named_from, end).and_then(|m| self.resolved(m, "according to", 0.9)).map(|a| self.as_according(a)),
             None => None,

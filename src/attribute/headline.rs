@@ -30,7 +30,7 @@ pub fn headline_speaker(headline: &str, roster: &Roster) -> Option<(String, Opti
         person.then(|| (words.join(" "), official))
     };
     // `… - Lavrov` / `…: Lavrov`
-    for sep in [" - ", " – ", " — ", ": "] {
+    for sep in [" -- ", " - ", " – ", " — ", ": "] {
         if let Some((_, tail)) = trimmed.rsplit_once(sep) {
             if let Some((name, official)) = candidate(tail) {
                 return Some((name, official, sep.trim().to_string()));

@@ -385,3 +385,13 @@ mod tests {
         assert!(is_org_word("Kremlin") && is_org_word("UN") && !is_org_word("Lavrov"));
     }
 }
+
+/// News agencies and outlets, whose `reported` frames another's words (`…, TASS reported`).
+pub fn is_news_agency(word: &str) -> bool {
+    matches!(
+        super::tokens::strip_possessive(word).0,
+        "TASS" | "RIA" | "Novosti" | "Interfax" | "Reuters" | "AFP" | "AP" | "Sputnik" | "Xinhua" | "Bloomberg" | "Ukrinform"
+            | "Anadolu" | "Kyodo" | "Yonhap" | "RT" | "IANS" | "PTI" | "dpa" | "EFE" | "ANSA" | "BelTA" | "Itar-TASS" | "UNIAN"
+            | "RBC" | "Izvestia" | "Kommersant" | "Vedomosti"
+    )
+}

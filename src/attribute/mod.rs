@@ -31,6 +31,7 @@ pub mod lexicon;
 pub mod mentions;
 pub mod ranker;
 mod resolve;
+mod structure;
 mod subject;
 pub mod tokens;
 pub mod train;
@@ -39,6 +40,7 @@ pub use headline::headline_speaker;
 
 use crate::clean::{Paragraph, Role};
 use crate::quote::Quote;
+use crate::record::QuoteKind;
 use crate::roster::Roster;
 use crate::split::Sentence;
 use crate::syntax::ParsedSentence;
@@ -63,6 +65,10 @@ pub enum Method {
     Headline,
     /// Several people at once (`Vladimir Putin and Joe Biden … stating that`).
     Joint,
+    /// A speaker label of a transcript or interview (`LAVROV:`, `Answer:`).
+    Label,
+    /// A paragraph in a list of one person's remarks (`Here are Lavrov's comments:`).
+    List,
     /// In page furniture: never attributed.
     Furniture,
     /// No speaker found.
@@ -79,6 +85,8 @@ impl Method {
             Method::Continuation => "continuation",
             Method::Headline => "headline",
             Method::Joint => "joint",
+            Method::Label => "label",
+            Method::List => "list",
             Method::Furniture => "furniture",
             Method::None => "",
         }
@@ -94,7 +102,8 @@ pub enum Speaker {
     Joint(Vec<usize>),
     /// An organisation or place named as the speaker (`the Kremlin said`).
     Org(String),
-    /// A name read from a headline pattern, with its roster index if it is an official.
+    /// A name read from a headline pattern (or a role-only phrase mapped through the roster's
+    /// tenures), with its roster index if it is an official.
     Named(String, Option<usize>),
 }
 
@@ -110,11 +119,17 @@ pub struct Attribution {
     pub confidence: f32,
     /// Byte offset where the mention starts in the text (`None` for continuations and headlines).
     pub mention_start: Option<usize>,
+    /// Who relayed the words, when the speaker's words come through someone else (`she
+    /// commented on Zelensky's wish to "…"`: Zelensky speaks, she relayed them).
+    pub reported_by: Option<Speaker>,
+    /// `term` or `title` for quotation marks that are not speech (a scare-quoted term, a
+    /// publication's name, words put to the speaker); `None` leaves the kind to the layout.
+    pub kind: Option<QuoteKind>,
 }
 
 impl Attribution {
     fn none(method: Method) -> Attribution {
-        Attribution { speaker: None, cue: String::new(), mention: String::new(), method, confidence: 0.0, mention_start: None }
+        Attribution { speaker: None, cue: String::new(), mention: String::new(), method, confidence: 0.0, mention_start: None, reported_by: None, kind: None }
     }
 }
 
@@ -178,6 +193,15 @@ pub struct Attributor<'a> {
     parsed: Vec<Option<ParsedSentence>>,
     /// The learned speaker chooser; `None` leaves the choice to the rules.
     chooser: Option<&'a SpeakerChooser>,
+    /// The article's published date (`YYYY-MM-DD`): role-only phrases name an official only on
+    /// a date inside a tenure of theirs (`roster::Tenure`).
+    date: Option<String>,
+    /// Country words outside quotes in the article, found on first need (`resolve::role_holder`).
+    countries: std::cell::OnceCell<Vec<String>>,
+    /// For each role noun, the country words of the article's phrases with it (by first token).
+    role_countries: std::cell::RefCell<std::collections::HashMap<String, Vec<(usize, String)>>>,
+    /// What the document's structure says about each paragraph (labels, lists of remarks).
+    turns: Vec<Option<structure::Turn>>,
     /// Training only: each body quote's candidates and their features, with the rules' choice.
     pub(crate) collected: Option<Vec<CollectedQuote>>,
 }
@@ -255,8 +279,18 @@ impl<'a> Attributor<'a> {
             speakers_by_sentence: vec![Vec::new(); sentences.len()],
             parsed: vec![None; sentences.len()],
             chooser: None,
+            date: None,
+            countries: std::cell::OnceCell::new(),
+            role_countries: Default::default(),
+            turns: Vec::new(),
             collected: None,
         }
+    }
+
+    /// Gives the attribution the article's published date (`YYYY-MM-DD`), for role tenures.
+    pub fn with_date(mut self, date: Option<&str>) -> Self {
+        self.date = date.map(String::from);
+        self
     }
 
     /// Gives the attribution what the syntax stage found, one entry per sentence.
@@ -275,16 +309,28 @@ impl<'a> Attributor<'a> {
     /// Attributes every quote (in text order). Returns one attribution per quote.
     pub fn attribute_all(&mut self, quotes: &[Quote]) -> Vec<Attribution> {
         let mut out: Vec<Attribution> = Vec::with_capacity(quotes.len());
+        self.turns = self.find_turns();
         for (i, q) in quotes.iter().enumerate() {
             let role = self.paragraphs[q.paragraph].role;
             let attribution = match role {
                 Role::Furniture => Attribution::none(Method::Furniture),
                 Role::Headline => self.headline(q),
-                Role::Body => {
-                    let rule = self.body(quotes, i, &out);
-                    self.choose(quotes, i, &out, rule)
-                }
+                // Quotation marks that are not speech (a term, a title) are nobody's.
+                Role::Body if self.collected.is_none() && self.not_speech(q, true).is_some() => Attribution { kind: self.not_speech(q, true), ..Attribution::none(Method::None) },
+                Role::Body => match self.turns[q.paragraph].clone() {
+                    // The document's structure decides, not the ranker (it cannot see it).
+                    Some(turn) if self.collected.is_none() => self.in_turn(q, &turn),
+                    _ => {
+                        let rule = self.body(quotes, i, &out);
+                        self.choose(quotes, i, &out, rule)
+                    }
+                },
             };
+            // `the term "…"` that nobody is said to use.
+            let mut attribution = attribution;
+            if role == Role::Body && attribution.speaker.is_none() && attribution.kind.is_none() && self.collected.is_none() {
+                attribution.kind = self.not_speech(q, false);
+            }
             if let Some(Speaker::Entity(e)) = &attribution.speaker {
                 // Whoever speaks is a person (a bare `Nuland` was not known to be one).
                 self.found.entities[*e].person = true;
@@ -419,12 +465,7 @@ impl<'a> Attributor<'a> {
             return Attribution::none(Method::None);
         };
         // Rules 1 to 4: a cue of the quote's own.
-        let found = self
-            .question_put(&q, s_open)
-            .or_else(|| self.cue_after(&q, s_close))
-            .or_else(|| self.cue_before(&q, s_open))
-            .or_else(|| self.according_to_after(&q, s_close))
-            .or_else(|| self.colon_intro(&q, s_open));
+        let found = self.cue_of_its_own(&q, s_open, s_close);
         match found {
             Some(Found::Speaker(a)) => return a,
             Some(Found::Unknown) => return Attribution::none(Method::None),
@@ -432,7 +473,7 @@ impl<'a> Attributor<'a> {
         }
         // Rule 5: an earlier quote of the same paragraph, with nobody else made to speak in
         // between; or the speaker of the sentence before.
-        let continuation = |speaker: Speaker, confidence: f32| Attribution { speaker: Some(speaker), cue: String::new(), mention: String::new(), method: Method::Continuation, confidence, mention_start: None };
+        let continuation = |speaker: Speaker, confidence: f32| Attribution { speaker: Some(speaker), cue: String::new(), mention: String::new(), method: Method::Continuation, confidence, mention_start: None, reported_by: None, kind: None };
         if let Some(prev) = (0..index).rev().find(|&j| quotes[j].paragraph == q.paragraph) {
             if let Some(speaker) = earlier[prev].speaker.clone() {
                 if !self.other_subject_between(quotes[prev].close, q.open, &speaker) {
@@ -453,6 +494,56 @@ impl<'a> Attributor<'a> {
             }
         }
         Attribution::none(Method::None)
+    }
+
+    /// Rules 1 to 4: a cue of the quote's own (after it, before it, `according to`, a colon).
+    /// An agency's frame (`…," Lavrov said on Monday, TASS reported`, `Lavrov said … "…,"
+    /// TASS reported`) credits the speaker it reports, not the agency.
+    fn cue_of_its_own(&mut self, q: &Quote, s_open: usize, s_close: usize) -> Option<Found> {
+        let after = self.question_put(q, s_open).or_else(|| self.cue_after(q, s_close));
+        if let Some(Found::Speaker(a)) = &after {
+            if self.is_agency(a) {
+                if let Some(cited) = self.citing_after(a) {
+                    return Some(Found::Speaker(cited));
+                }
+                if let Some(Found::Speaker(b)) = self.cue_before(q, s_open) {
+                    if !self.is_agency(&b) {
+                        return Some(Found::Speaker(b));
+                    }
+                }
+            }
+        }
+        after.or_else(|| self.cue_before(q, s_open)).or_else(|| self.according_to_after(q, s_close)).or_else(|| self.colon_intro(q, s_open))
+    }
+
+    /// The speaker a quote's own cue names, if any (for quotes inside a structure's turn).
+    pub(super) fn own_cue(&mut self, q: &Quote) -> Option<Attribution> {
+        let (s_open, s_close) = (self.sentence_at(q.open)?, self.sentence_at(q.end.saturating_sub(1).max(q.start))?);
+        match self.cue_of_its_own(q, s_open, s_close)? {
+            Found::Speaker(a) => Some(a),
+            Found::Unknown => None,
+        }
+    }
+
+    /// Whether the attribution names a news agency or outlet (`TASS`, `RIA Novosti`, `Reuters`).
+    fn is_agency(&self, a: &Attribution) -> bool {
+        let name = match &a.speaker {
+            Some(Speaker::Org(name)) => name.as_str(),
+            Some(Speaker::Entity(e)) if !self.found.entities[*e].person => self.found.entities[*e].name.as_str(),
+            _ => return false,
+        };
+        name.split_whitespace().any(lexicon::is_news_agency)
+    }
+
+    /// `TASS reported, citing Sergey Lavrov`: the one cited, after an agency's cue.
+    fn citing_after(&mut self, a: &Attribution) -> Option<Attribution> {
+        let start = a.mention_start?;
+        let s = self.sentence_at(start)?;
+        let end = self.sentence_tokens(s).end;
+        let from = self.token_at_or_after(start);
+        let k = (from..end).find(|&k| matches!(self.lower(k), "citing" | "quoting"))?;
+        let m = self.mention_after(k + 1, end)?;
+        self.resolved(m, self.token_text(k), 0.85)
     }
 
     /// Skips auxiliaries, adverbs, times and parentheses from token `k`; returns the next token.
@@ -494,6 +585,8 @@ impl<'a> Attributor<'a> {
                 method: Method::Headline,
                 confidence: 0.6,
                 mention_start: None,
+                reported_by: None,
+                kind: None,
             },
             None => Attribution::none(Method::None),
         }
@@ -551,3 +644,12 @@ mod tests {
     }
 }
 
+
+#[cfg(test)]
+mod tests_tenure;
+
+#[cfg(test)]
+mod tests_structure;
+
+#[cfg(test)]
+mod tests_policy;

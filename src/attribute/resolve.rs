@@ -37,10 +37,23 @@ impl Attributor<'_> {
                 if !role.definite {
                     return None;
                 }
-                (Speaker::Entity(self.resolve_role(mention.first, role)?), Method::Role, 0.8)
+                match self.role_answer(mention.first, role) {
+                    RoleAnswer::Person(e) => (Speaker::Entity(e), Method::Role, 0.8),
+                    RoleAnswer::Unsure => return None,
+                    // Nobody named fits: the roster may say who held the post on the article's date.
+                    RoleAnswer::Nobody => {
+                        let (o, words) = self.role_holder(&mention, role)?;
+                        let speaker = match self.found.entities.iter().position(|e| e.roster == Some(o)) {
+                            Some(e) => Speaker::Entity(e),
+                            None => Speaker::Named(self.roster.officials[o].name.clone(), Some(o)),
+                        };
+                        let start = self.tokens[mention.first].start;
+                        return Some(Attribution { speaker: Some(speaker), cue: cue.to_string(), mention: words, method: Method::Role, confidence: 0.75, mention_start: Some(start), reported_by: None, kind: None });
+                    }
+                }
             }
         };
-        Some(Attribution { speaker: Some(speaker), cue: cue.to_string(), mention: words, method, confidence, mention_start: Some(self.tokens[mention.first].start) })
+        Some(Attribution { speaker: Some(speaker), cue: cue.to_string(), mention: words, method, confidence, mention_start: Some(self.tokens[mention.first].start), reported_by: None, kind: None })
     }
 
     /// A name set off by a comma right after a role phrase, a few words on at most.
@@ -179,11 +192,19 @@ impl Attributor<'_> {
     }
 
 
+    /// Resolves a definite role phrase at token `at` (see `role_answer`).
+    pub(super) fn resolve_role(&self, at: usize, role: &RolePhrase) -> Option<usize> {
+        match self.role_answer(at, role) {
+            RoleAnswer::Person(e) => Some(e),
+            _ => None,
+        }
+    }
+
     /// Resolves a definite role phrase at token `at`: the one person before it (within six
     /// paragraphs) whose roles fit (`the diplomat` fits an ambassador; `the minister` does not
-    /// fit a deputy minister), with no conflicting gender. Two different people fitting is no
-    /// answer.
-    pub(super) fn resolve_role(&self, at: usize, role: &RolePhrase) -> Option<usize> {
+    /// fit a deputy minister), with no conflicting gender. Two different people fitting, or an
+    /// unnamed holder of the role nearer, is `Unsure`; nobody fitting is `Nobody`.
+    fn role_answer(&self, at: usize, role: &RolePhrase) -> RoleAnswer {
         let p0 = self.sentences[self.tokens[at].sentence].paragraph;
         let mut found = None;
         // Walked back from `at` in text order, at most so many mentions.
@@ -200,7 +221,7 @@ impl Attributor<'_> {
             // holder of the role is nearer than any named one.
             if let MentionKind::Role(other) = &m.kind {
                 if found.is_none() && !other.definite && m.first != at && lexicon::role_implies(&other.head, &role.head) && self.name_in_apposition(m).is_none() {
-                    return None;
+                    return RoleAnswer::Unsure;
                 }
                 continue;
             }
@@ -227,8 +248,134 @@ impl Attributor<'_> {
                     Some(first) if first == e => Some(first),
                     // Two different people fit (`Lavrov … Turkish Foreign Minister Mevlut
                     // Cavusoglu … the minister said`): too unsure to name either.
-                    Some(_) => return None,
+                    Some(_) => return RoleAnswer::Unsure,
                 };
+            }
+        }
+        found.map_or(RoleAnswer::Nobody, RoleAnswer::Person)
+    }
+}
+
+/// What a definite role phrase resolves to among the people the article names.
+enum RoleAnswer {
+    Person(usize),
+    /// Two people fit, or an unnamed holder of the role is nearer.
+    Unsure,
+    /// Nobody named fits.
+    Nobody,
+}
+
+/// Words that make a role phrase name someone other than the post's holder on the day.
+const NOT_THE_HOLDER: &[&str] = &["former", "ex", "late", "previous", "then", "future", "next", "incoming", "acting", "interim", "deputy", "vice", "assistant", "first", "honorary", "one-time", "erstwhile"];
+
+impl Attributor<'_> {
+    /// The roster official who held the post a definite role-only phrase names (`Russia's envoy
+    /// to the UN`, `the ministry spokeswoman`) on the article's date, with the phrase's words.
+    /// No date, no tenure covering it, or two officials fitting: no answer.
+    fn role_holder(&self, mention: &Mention, role: &RolePhrase) -> Option<(usize, String)> {
+        if role.deputy {
+            return None;
+        }
+        let date = self.date.as_deref()?;
+        let (first, last, mut words) = self.role_words(mention.first, mention.last);
+        if words.before.iter().any(|w| NOT_THE_HOLDER.contains(&w.as_str())) {
+            return None;
+        }
+        words.head = role.head.clone();
+        words.gender = role.gender;
+        words.country_in_article = self.countries.get_or_init(|| self.article_countries()).clone();
+        // Other countries' holders of the same noun (`a Ukrainian foreign ministry spokeswoman`).
+        // Found once per role noun and article (each holds its phrase's first token), so that
+        // many role phrases cost linear time.
+        let holders = self.role_countries.borrow().get(&role.head).cloned();
+        let holders = holders.unwrap_or_else(|| {
+            let found: Vec<(usize, String)> = self
+                .found
+                .mentions
+                .iter()
+                .filter(|m| matches!(&m.kind, MentionKind::Role(r) if r.head == role.head))
+                .flat_map(|m| self.role_words(m.first, m.last).2.before.into_iter().filter(|w| crate::roster::is_country_word(w)).map(move |w| (m.first, w)))
+                .collect();
+            self.role_countries.borrow_mut().insert(role.head.clone(), found.clone());
+            found
+        });
+        words.other_holders = holders.into_iter().filter(|(first, _)| *first != mention.first).map(|(_, w)| w).collect();
+        let o = self.roster.holder(&words, Some(date))?;
+        let phrase = self.text[self.tokens[first].start..self.tokens[last].end].split_whitespace().collect::<Vec<_>>().join(" ");
+        Some((o, phrase))
+    }
+
+    /// The words around the role noun at token `head` of a mention starting at `first`: the
+    /// capitalised or post words before it (past a possessive: `the Russian Foreign Ministry's
+    /// spokeswoman`) and the words after `to` / `at` / `in` / `of` (`envoy to the United
+    /// Nations`). Returns the phrase's first and last tokens too.
+    fn role_words(&self, first: usize, head: usize) -> (usize, usize, crate::roster::RoleWords) {
+        let sentence = self.tokens[head].sentence;
+        let usable = |k: usize| {
+            let t = self.tokens[k];
+            t.sentence == sentence && !t.in_quote && t.kind == TokenKind::Word
+        };
+        let lower = |k: usize| super::tokens::strip_possessive(self.lower(k)).0.replace('.', "");
+        let vocabulary = |w: &str| self.roster.officials.iter().flat_map(|o| &o.tenure).any(|t| t.of.iter().chain(&t.country).any(|term| term.split_whitespace().any(|x| x == w)));
+        let mut start = first;
+        while start > 0 && head - start < 8 && usable(start - 1) {
+            let w = lower(start - 1);
+            if matches!(w.as_str(), "the" | "a" | "an" | "this" | "that") {
+                break;
+            }
+            if !(self.tokens[start - 1].is_capitalised(self.text) || vocabulary(&w) || NOT_THE_HOLDER.contains(&w.as_str()) || lexicon::is_nationality(&w)) {
+                break;
+            }
+            start -= 1;
+        }
+        let mut words = crate::roster::RoleWords { before: (start..head).map(lower).filter(|w| !matches!(w.as_str(), "the" | "a" | "an")).collect(), ..Default::default() };
+        let mut k = head + 1;
+        let mut last = head;
+        for _ in 0..2 {
+            if k >= self.tokens.len() || !usable(k) {
+                break;
+            }
+            let preposition = lower(k);
+            if !matches!(preposition.as_str(), "to" | "at" | "in" | "of") {
+                break;
+            }
+            let mut j = k + 1;
+            if j < self.tokens.len() && usable(j) && lower(j) == "the" {
+                j += 1;
+            }
+            let mut taken = Vec::new();
+            while j < self.tokens.len() && usable(j) && taken.len() < 5 {
+                let w = lower(j);
+                if !(self.tokens[j].is_capitalised(self.text) || vocabulary(&w)) {
+                    break;
+                }
+                taken.push(w);
+                j += 1;
+            }
+            if taken.is_empty() {
+                break;
+            }
+            last = j - 1;
+            if preposition == "of" {
+                words.of.extend(taken);
+            } else {
+                words.after.extend(taken);
+            }
+            k = j;
+        }
+        (start, last, words)
+    }
+
+    /// Country words named outside quotations in the article's running text.
+    fn article_countries(&self) -> Vec<String> {
+        let mut found: Vec<String> = Vec::new();
+        for (k, t) in self.tokens.iter().enumerate() {
+            if t.in_quote || t.kind != TokenKind::Word || self.paragraphs[self.sentences[t.sentence].paragraph].role != Role::Body {
+                continue;
+            }
+            let w = super::tokens::strip_possessive(self.lower(k)).0.replace('.', "");
+            if crate::roster::is_country_word(&w) && !found.contains(&w) {
+                found.push(w);
             }
         }
         found
@@ -237,7 +384,7 @@ impl Attributor<'_> {
 
 /// How many mentions of one sentence a pronoun looks at (the nearest): far above any real
 /// sentence, and a bound on hostile ones.
-const MAX_MENTIONS_LOOKED_AT: usize = 64;
+pub(super) const MAX_MENTIONS_LOOKED_AT: usize = 64;
 
 fn strip_article(words: &str) -> String {
     words.strip_prefix("the ").or_else(|| words.strip_prefix("The ")).unwrap_or(words).to_string()

@@ -25,6 +25,11 @@ impl Attributor<'_> {
         while k > from {
             let j = k - 1;
             if let Some(m) = self.mention_ending_at[j] {
+                // `Russia's envoy to the UN said`, `an adviser to Clinton said`: the name closes
+                // a phrase that the role noun before it heads.
+                if let Some(r) = self.role_heading(m) {
+                    return (!self.found.mentions[r].possessive).then_some(r);
+                }
                 if !self.is_person_like(m) {
                     // A place inside a comma phrase (`Johnnie Wilson, of Springfield, Va., said`).
                     if let Some(q) = (from..self.found.mentions[m].first).rev().take(3).find(|&q| self.tokens[q].is_punct(self.text, ',')) {
@@ -99,6 +104,29 @@ impl Attributor<'_> {
         None
     }
 
+    /// The role phrase whose prepositional phrase mention `m` ends (`envoy` in `Russia's envoy
+    /// to the UN`, `representative` in `permanent representative of Russia to the United
+    /// Nations`), if any.
+    fn role_heading(&self, mut m: usize) -> Option<usize> {
+        for _ in 0..3 {
+            let mention = &self.found.mentions[m];
+            let mut p = mention.first;
+            if p > 0 && self.lower(p - 1) == "the" && self.tokens[p - 1].sentence == mention.sentence {
+                p -= 1;
+            }
+            if p < 2 || self.tokens[p - 2].sentence != mention.sentence || !matches!(self.lower(p - 1), "to" | "at" | "in" | "of" | "for") {
+                return None;
+            }
+            let before = self.mention_ending_at[p - 2]?;
+            match self.found.mentions[before].kind {
+                MentionKind::Role(_) => return Some(before),
+                MentionKind::Org | MentionKind::Name(_) if self.found.mentions[before].first < mention.first => m = before,
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// A mention that can stand for a person: a pronoun, a role phrase, or a name known (or
     /// likely) to be a person's; not an organisation or a place.
     pub(super) fn is_person_like(&self, m: usize) -> bool {
@@ -145,7 +173,7 @@ impl Attributor<'_> {
             let (MentionKind::Name(e1), MentionKind::Name(e2)) = (&self.found.mentions[m1].kind, &self.found.mentions[m2].kind) else { unreachable!() };
             let speaker = Speaker::Joint(vec![*e1, *e2]);
             let text = format!("{} and {}", self.mention_text(&self.found.mentions[m1]), self.mention_text(&self.found.mentions[m2]));
-            return Some(Attribution { speaker: Some(speaker), cue: self.token_text(v).to_string(), mention: text, method: Method::Joint, confidence: 0.85, mention_start: None });
+            return Some(Attribution { speaker: Some(speaker), cue: self.token_text(v).to_string(), mention: text, method: Method::Joint, confidence: 0.85, mention_start: None, reported_by: None, kind: None });
         }
         self.resolved(m, self.token_text(v), 0.95)
     }

@@ -24,6 +24,9 @@ pub struct EvalArgs {
     /// List every miss, wrong and extra attribution.
     #[arg(short, long)]
     verbose: bool,
+    /// Print a table of the errors by class (missed roster quote, wrong official, …).
+    #[arg(long)]
+    errors: bool,
 }
 
 /// What else `eval` measures.
@@ -45,6 +48,9 @@ pub fn main(args: EvalArgs) -> Result<ExitCode> {
         for line in &score.misses {
             println!("{line}");
         }
+    }
+    if args.errors {
+        print!("{}", score.error_table());
     }
     println!("{}", score.report());
     Ok(ExitCode::SUCCESS)

@@ -104,7 +104,7 @@ mod tests {
         assert_eq!(&record[16], "");
         let line = out.lines().nth(1).unwrap();
         assert!(line.starts_with("\"123\",\"\",\"\",\"\",\"direct\",\"'=1+1"), "{line}");
-        assert!(out.contains(",0.95,\"\",3,9,\"negative\",-0.5000,0.6000,,0.1000,\"m\",\"\"\n"), "{out}");
+        assert!(out.contains(",0.95,\"\",3,9,\"negative\",-0.5000,0.6000,,0.1000,\"m\",\"\","), "{out}");
     }
 
     #[test]

@@ -87,6 +87,8 @@ pub const SCHEMA: &[Column] = &[
     text("speaker_key", |r| Cell::Text(r.speaker_key.as_deref())),
     // Generated words (file_name, metadata, dateline), never a formula.
     text("date_source", |r| Cell::Text(r.date_source)),
+    // Who relayed someone else's words (an official quoting another person); empty otherwise.
+    text("reported_by", |r| Cell::Text(r.reported_by.as_deref())),
 ];
 
 const fn names<const N: usize>(schema: &[Column]) -> [&'static str; N] {
