@@ -26,6 +26,15 @@ for threads in 1 2; do
 done
 cmp -s "$out/q1.csv" "$out/q2.csv" && echo "output identical with 1 and 2 threads"
 
+SYNTAX_GOLD=${SYNTAX_GOLD:-../shared/polnear-dev/parses.conllu.gz}
+if [ -f models/syntax/tagger.bin.gz ] && [ -f "$SYNTAX_GOLD" ]; then
+  echo "== syntax stage on the gold tokens of $SYNTAX_GOLD, one thread (load time, tokens/s of each model)"
+  start=$(date +%s.%N)
+  "$BIN" eval syntax "$SYNTAX_GOLD" --models models/syntax | tail -3
+  end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "whole command (reading the gold file, loading, scoring): %.2f s\n", b - a }'
+fi
+
 if [ -d models/tone ]; then
   if [ -f "$NYT" ]; then
     echo "== tone model on the NYT editorial sentences, 2 threads"

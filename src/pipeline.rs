@@ -24,6 +24,11 @@ pub fn analyze(article: &Article, roster: &Roster) -> Vec<QuoteRow> {
     analyze_with(article, Models { roster, syntax: None, speaker: None })
 }
 
+/// Longer "sentences" are not parsed: they are lists, tables or text the splitter could not cut
+/// (news sentences stay far below this), and a tree of thousands of tokens is worth little to
+/// attribution for what it costs. Attribution runs on them without trees.
+pub const MAX_PARSED_SENTENCE_BYTES: usize = 5_000;
+
 /// The sentences the syntax stage parses: those that hold a quote, and their neighbours.
 pub fn sentences_near_quotes(sentences: &[ArticleSentence], quotes: &[Quote]) -> Vec<bool> {
     let mut near = vec![false; sentences.len()];
@@ -60,7 +65,7 @@ pub fn prepare(text: &str, has_title: bool, syntax: Option<&Syntax>) -> Prepared
         Some(syntax) => sentences_near_quotes(&sentences, &quotes)
             .iter()
             .zip(&sentences)
-            .map(|(&near, s)| near.then(|| syntax.analyze_span(text, s.span.start, s.span.end)))
+            .map(|(&near, s)| (near && s.span.end - s.span.start <= MAX_PARSED_SENTENCE_BYTES).then(|| syntax.analyze_span(text, s.span.start, s.span.end)))
             .collect(),
         None => vec![None; sentences.len()],
     };

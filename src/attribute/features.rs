@@ -216,12 +216,17 @@ impl Attributor<'_> {
         // The quote's own head inside this sentence, if the quote reaches into it.
         let quote_tokens = parsed.tokens_in(q.start, q.end);
         let quote_head = parsed.head_of(quote_tokens.clone());
+        // Walks up the tree are bounded, so that a deep tree (a sentence of thousands of
+        // clauses) costs each candidate the same; the path feature is capped at 12 anyway.
         let under = match (governor, quote_head) {
-            (Some(g), Some(h)) => tree.ancestors(h).any(|a| a == g),
+            (Some(g), Some(h)) => tree.ancestors(h).take(MAX_DEPTH_WALKED).any(|a| a == g),
             _ => false,
         };
-        let path = quote_head.map(|h| path_length(tree, head, h));
-        let according = governor_form.as_deref() == Some("according") || tree.children(head).any(|k| parsed.tokens[k].form.eq_ignore_ascii_case("according"));
+        let path = quote_head.map(|h| path_length(tree, head, h, 12));
+        // `according to X`: the `according` that governs X, or that hangs on it (`according to
+        // the ministry's spokeswoman Maria Zakharova`), sits within a phrase's length of it.
+        let near = head.saturating_sub(ACCORDING_WINDOW)..(head + ACCORDING_WINDOW + 1).min(tree.heads.len());
+        let according = governor_form.as_deref() == Some("according") || near.into_iter().any(|k| tree.heads[k] == Some(head) && parsed.tokens[k].form.eq_ignore_ascii_case("according"));
         row.extend([
             flag(true),
             flag(main == "nsubj"),
@@ -271,15 +276,23 @@ impl Attributor<'_> {
     }
 }
 
-/// Number of arcs on the tree path between tokens `a` and `b`.
-fn path_length(tree: &crate::syntax::Tree, a: usize, b: usize) -> usize {
-    let up_a: Vec<usize> = tree.ancestors(a).collect();
-    for (steps_b, x) in tree.ancestors(b).enumerate() {
+/// How far up the tree `under` looks for the candidate's governor.
+const MAX_DEPTH_WALKED: usize = 64;
+/// How many tokens on each side of a candidate `according` is looked for among its dependents.
+const ACCORDING_WINDOW: usize = 64;
+
+/// Number of arcs on the tree path between tokens `a` and `b`, or `limit + 1` where it is
+/// longer than `limit` (or there is none).
+fn path_length(tree: &crate::syntax::Tree, a: usize, b: usize, limit: usize) -> usize {
+    let up_a: Vec<usize> = tree.ancestors(a).take(limit + 1).collect();
+    for (steps_b, x) in tree.ancestors(b).take(limit + 1).enumerate() {
         if let Some(steps_a) = up_a.iter().position(|&y| y == x) {
-            return steps_a + steps_b;
+            if steps_a + steps_b <= limit {
+                return steps_a + steps_b;
+            }
         }
     }
-    up_a.len() + tree.ancestors(b).count()
+    limit + 1
 }
 
 #[cfg(test)]

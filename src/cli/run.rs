@@ -417,7 +417,7 @@ fn print_summary(tally: &Tally, started: Instant, output: Option<&Path>, model: 
 }
 
 /// Peak resident memory of this process (Linux: VmHWM in /proc/self/status), in MB.
-fn peak_memory_mb() -> Option<f64> {
+pub(crate) fn peak_memory_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -86,10 +86,14 @@ pub fn eval_main(args: EvalSyntaxArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    let loading = std::time::Instant::now();
     let syntax = Syntax::load(&dir)?;
+    let loaded_in = loading.elapsed().as_secs_f64();
     let mut score = eval::evaluate(&syntax, &gold);
     score.tokenization_f1 = tokenization;
     let [tagger, entities, parser] = score.speeds();
+    let memory = super::run::peak_memory_mb().map(|mb| format!(", peak memory {mb:.0} MB")).unwrap_or_default();
+    println!("models loaded in {loaded_in:.2} s{memory}");
     println!("speed (tokens/s, one thread): tagger {tagger:.0}, entities {entities:.0}, parser {parser:.0}");
     println!("{}", score.line());
     Ok(ExitCode::SUCCESS)

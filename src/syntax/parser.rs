@@ -27,6 +27,8 @@ pub(crate) enum Move {
 }
 
 impl Move {
+    /// The class index of a move: the inverse of [`Move::of_class`] (checked by the tests).
+    #[cfg(test)]
     pub fn class(self, labels: usize) -> usize {
         match self {
             Move::Shift => 0,
@@ -402,10 +404,6 @@ impl Parser {
     pub(crate) fn save(&self, path: &Path) -> Result<()> {
         let meta = ParserMeta { kind: KIND.into(), labels: self.labels.iter().map(|l| l.as_str().to_string()).collect() };
         self.weights.save(path, &serde_json::to_value(meta)?)
-    }
-
-    pub(crate) fn label_count(&self) -> usize {
-        self.labels.len()
     }
 
     pub(crate) fn root_label(&self) -> usize {

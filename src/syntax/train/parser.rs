@@ -21,11 +21,14 @@ pub struct ParserSettings {
     pub explore: f64,
     /// Features updated fewer times are dropped from the model.
     pub min_updates: u32,
+    /// Averaged weights smaller than this are dropped. Chosen on dev: 2.0 keeps a quarter of the
+    /// weights (15 MB instead of 60 MB, half the memory trips per move) for 0.002 of UAS.
+    pub min_weight: f32,
 }
 
 impl Default for ParserSettings {
     fn default() -> Self {
-        ParserSettings { epochs: 12, seed: 7, explore: 0.9, min_updates: 2 }
+        ParserSettings { epochs: 12, seed: 7, explore: 0.9, min_updates: 2, min_weight: 2.0 }
     }
 }
 
@@ -123,5 +126,5 @@ pub fn train(sentences: &[(&CorpusSentence, Vec<PosTag>)], settings: &ParserSett
             }
         }
     }
-    Parser::new(model.average(1e-3, settings.min_updates), &names)
+    Parser::new(model.average(settings.min_weight, settings.min_updates), &names)
 }
