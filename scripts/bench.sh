@@ -5,7 +5,7 @@
 set -euo pipefail
 BIN=${1:-target/release/quotestance}
 ARTICLES=${ARTICLES:-../shared/polnear-dev/articles}
-REPEAT=${REPEAT:-300}
+REPEAT=${REPEAT:-60}
 NYT=${NYT:-.cache/vader/nytEditorialSnippets_GroundTruth.txt}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -14,8 +14,12 @@ if [ ! -d "$ARTICLES" ]; then
   echo "bench: $ARTICLES not found (set ARTICLES=folder of .txt articles)" >&2
   exit 1
 fi
+# Real copies: `run` reads each file once, so naming one folder many times would read it once.
 inputs=()
-for _ in $(seq "$REPEAT"); do inputs+=("$ARTICLES"); done
+for i in $(seq "$REPEAT"); do
+  mkdir -p "$out/copies/$i" && cp "$ARTICLES"/*.txt "$out/copies/$i/"
+  inputs+=("$out/copies/$i")
+done
 n=$(ls "$ARTICLES"/*.txt | wc -l)
 echo "== text stages (--no-tone): $n articles x $REPEAT = $((n * REPEAT)) articles, $(nproc) cores"
 for threads in 1 2; do
@@ -25,6 +29,9 @@ for threads in 1 2; do
   done
 done
 cmp -s "$out/q1.csv" "$out/q2.csv" && echo "output identical with 1 and 2 threads"
+echo "== the same, rules alone (--rules-only: no syntax stage, no ranker), 2 threads"
+"$BIN" run "${inputs[@]}" --all-quotes --no-tone --rules-only --threads 2 -o "$out/r2.csv" 2>&1 >/dev/null \
+  | sed -n "1s/^quotestance:/rules-only:/p"
 
 SYNTAX_GOLD=${SYNTAX_GOLD:-../shared/polnear-dev/parses.conllu.gz}
 if [ -f models/syntax/tagger.bin.gz ] && [ -f "$SYNTAX_GOLD" ]; then
