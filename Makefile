@@ -96,7 +96,8 @@ install: build lite models
 	install -m 755 $(BIN) $(PREFIX)/bin/quotestance-tone
 	install -m 644 data/roster.toml $(PREFIX)/share/quotestance/data/roster.toml
 	rm -rf $(PREFIX)/share/quotestance/models/tone && cp -r $(TONE_DIR) $(PREFIX)/share/quotestance/models/tone
-	if [ -d models/syntax ]; then rm -rf $(PREFIX)/share/quotestance/models/syntax && cp -r models/syntax $(PREFIX)/share/quotestance/models/; fi
+	rm -rf $(PREFIX)/share/quotestance/models/syntax $(PREFIX)/share/quotestance/models/speaker
+	cp -r models/syntax models/speaker $(PREFIX)/share/quotestance/models/
 	scripts/install-libs.sh $(BIN) $(SITE_PACKAGES) $(PREFIX)/lib/quotestance
 	@du -sh $(PREFIX)/bin/quotestance $(PREFIX)/bin/quotestance-tone $(PREFIX)/share/quotestance $(PREFIX)/lib/quotestance
 
