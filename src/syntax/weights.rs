@@ -28,7 +28,8 @@ const QUANTUM: f32 = (1 << 22) as f32;
 /// Sparse weights of a linear model over hashed features.
 #[derive(Clone, Default)]
 pub struct Weights {
-    /// `fingerprint << 40 | len << 32 | offset`; 0 is an empty slot.
+    /// `fingerprint << 40 | len << 32 | offset`, or for a row of one entry `… | 1 << 32 | entry`;
+    /// 0 is an empty slot.
     slots: Vec<u64>,
     mask: usize,
     /// Row entries: `weight << 8 | class`, the weight a signed 24-bit multiple of `scale`.
@@ -68,7 +69,11 @@ impl Weights {
         for (key, row) in rows {
             let offset = w.entries.len() as u32;
             let len = row.len().min(255) as u8;
-            w.entries.extend(&row[..len as usize]);
+            // A row of one entry lives in its slot (saving a second trip to memory); the rows
+            // list keeps it too where the weights may be saved.
+            if len > 1 || keep_keys {
+                w.entries.extend(&row[..len as usize]);
+            }
             if keep_keys {
                 w.keys.push((key, offset, len));
             }
@@ -76,7 +81,8 @@ impl Weights {
             while w.slots[i] != 0 {
                 i = (i + 1) & w.mask;
             }
-            w.slots[i] = fingerprint(key) << 40 | (len as u64) << 32 | offset as u64;
+            let payload = if len == 1 { row[0] } else { offset };
+            w.slots[i] = fingerprint(key) << 40 | (len as u64) << 32 | payload as u64;
         }
         w
     }
@@ -115,10 +121,16 @@ impl Weights {
                         break;
                     }
                     if slot >> 40 == wanted {
-                        let offset = slot as u32;
-                        prefetch(&self.entries[offset as usize]);
-                        found[count] = (offset, (slot >> 32) as u8);
-                        count += 1;
+                        let len = (slot >> 32) as u8;
+                        if len == 1 {
+                            let e = slot as u32;
+                            sums[(e & 0xff) as usize] += (e as i32) >> 8;
+                        } else {
+                            let offset = slot as u32;
+                            prefetch(&self.entries[offset as usize]);
+                            found[count] = (offset, len);
+                            count += 1;
+                        }
                         break;
                     }
                     i = (i + 1) & self.mask;
