@@ -29,13 +29,16 @@ pub fn analyze(article: &Article, roster: &Roster) -> Vec<QuoteRow> {
 /// attribution for what it costs. Attribution runs on them without trees.
 pub const MAX_PARSED_SENTENCE_BYTES: usize = 5_000;
 
-/// The sentences the syntax stage parses: those that hold a quote, and their neighbours.
+/// The sentences the syntax stage parses: those that hold a quote, and the one before each
+/// (where a fifth of the speakers are named). The sentence after is not parsed: chosen on
+/// dev, its trees cost a tenth of the text stages' time and gave the ranker nothing (dev
+/// named-speaker 0.935 with them, 0.939 without; held-out training articles 0.910, 0.915).
 pub fn sentences_near_quotes(sentences: &[ArticleSentence], quotes: &[Quote]) -> Vec<bool> {
     let mut near = vec![false; sentences.len()];
     let at = |offset: usize| sentences.partition_point(|s| s.span.end <= offset);
     for q in quotes {
         let (first, last) = (at(q.open), at(q.end.saturating_sub(1).max(q.start)));
-        for flag in near.iter_mut().take(last + 2).skip(first.saturating_sub(1)) {
+        for flag in near.iter_mut().take(last + 1).skip(first.saturating_sub(1)) {
             *flag = true;
         }
     }
