@@ -13,6 +13,9 @@ use crate::quote::Quote;
 /// At most this many mention candidates per quote (the nearest ones): bounds the cost of a
 /// paragraph with hundreds of names.
 const MAX_MENTIONS: usize = 24;
+/// The previous speaker is looked for among this many earlier quotes at most: a run of quotes
+/// without a speaker must not make each later quote cost more.
+const MAX_QUOTES_LOOKED_BACK: usize = 24;
 
 /// What kind of candidate it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,9 +133,8 @@ impl Attributor<'_> {
         found.truncate(MAX_MENTIONS);
         found.sort_by_key(|(_, c)| c.start);
         let mut out: Vec<Candidate> = found.into_iter().map(|(_, c)| c).collect();
-        // Quotes come in text order: the search stops at the paragraph before, and after the
-        // nearest few quotes (a run of speakerless quotes must not make each quote cost more).
-        let nearest = (0..index).rev().take(MAX_MENTIONS);
+        // Quotes come in text order: the search stops at the paragraph before.
+        let nearest = (0..index).rev().take(MAX_QUOTES_LOOKED_BACK);
         if let Some(prev) = nearest.take_while(|&j| quotes[j].paragraph + 1 >= q.paragraph).find(|&j| earlier[j].speaker.is_some()) {
             if let Some(speaker) = earlier[prev].speaker.clone() {
                 out.push(Candidate { kind: CandidateKind::Previous, mention: None, previous: Some((prev, speaker)), start: q.open, end: q.open, sentence: None });

@@ -203,7 +203,7 @@ impl Attributor<'_> {
         if let Some(w) = what_said {
             // `Below is what Lavrov said:`
             let m = self.mention_starting_at[w[1]]?;
-            return self.person_of(m, w[1]).map(|sp| (sp, phrase));
+            return self.person_of(m).map(|sp| (sp, phrase));
         }
         let noun = after[noun_at?];
         // The owner: a possessive name or `his` / `her` right before the noun (`Lavrov's key
@@ -216,7 +216,7 @@ impl Attributor<'_> {
                 }
                 _ => {
                     if let Some(m) = self.mention_ending_at[k].filter(|&m| self.found.mentions[m].possessive) {
-                        return self.person_of(m, k).map(|sp| (sp, phrase));
+                        return self.person_of(m).map(|sp| (sp, phrase));
                     }
                 }
             }
@@ -224,7 +224,8 @@ impl Attributor<'_> {
         None
     }
 
-    fn person_of(&self, m: usize, _at: usize) -> Option<Speaker> {
+    /// The person a name mention stands for (`None` for names not known to be people).
+    fn person_of(&self, m: usize) -> Option<Speaker> {
         match self.found.mentions[m].kind {
             MentionKind::Name(e) if self.found.entities[e].person || self.found.entities[e].roster.is_some() => Some(Speaker::Entity(e)),
             _ => None,
