@@ -68,9 +68,11 @@ impl Attributor<'_> {
         if self.chooser.is_none() && self.collected.is_none() {
             return rule;
         }
-        let candidates = self.candidates(quotes, index, earlier);
+        let training = self.collected.is_some();
+        let max_mentions = if training { super::candidates::MAX_MENTIONS_TRAINING } else { super::candidates::MAX_MENTIONS };
+        let candidates = self.candidates(quotes, index, earlier, max_mentions);
         let features = self.features(quotes, index, &candidates, &rule);
-        if self.collected.is_some() {
+        if training {
             let all = vec![1.0; candidates.len()];
             let speakers = self.candidate_speakers(quotes, index, &candidates, &features, &rule, &all);
             let keys = speakers.iter().enumerate().map(|(i, a)| speaker_key(i, &candidates[i], a.as_ref())).collect();
