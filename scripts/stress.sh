@@ -43,7 +43,8 @@ run_case() {
     ( ulimit -v "$LIMIT_KB"; /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$BIN" run --no-tone --quiet --all-quotes "$@" -o "$out" ) 2> "$err"
     local status=$?
     set -e
-    read -r secs kb < "$WORK/time.txt" || { secs=?; kb=0; }
+    # A failing command puts "Command exited with non-zero status N" first.
+    read -r secs kb < <(tail -n 1 "$WORK/time.txt") || { secs=?; kb=0; }
     local rows=0
     [ -f "$out" ] && rows=$(($(wc -l < "$out") - 1))
     local note

@@ -160,7 +160,8 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         let dir = args.model.clone().unwrap_or_else(default_model_dir);
         Some(ToneModel::load(&dir, threads).context("cannot load the tone model (use --no-tone to skip tone, or --model DIR)")?)
     };
-    let (syntax, speaker) = learned_models(args)?;
+    // Inside the pool, so that loading the models side by side uses the threads asked for.
+    let (syntax, speaker) = pool.install(|| learned_models(args))?;
     let models = Models { roster: &roster, syntax: syntax.as_ref(), speaker: speaker.as_ref() };
 
     let read_options = ReadOptions { follow: args.follow, max_article_bytes: args.max_article_bytes.max(1), stdin_format: args.stdin_format };

@@ -260,11 +260,13 @@ impl Syntax {
     /// Loads the models from `dir` (the tagger must be there; the recogniser and the parser
     /// are used where present).
     pub fn load(dir: &std::path::Path) -> anyhow::Result<Syntax> {
-        let tagger = tagger::Tagger::load(&dir.join(TAGGER_FILE))?;
         let optional = |name: &str| dir.join(name).exists().then(|| dir.join(name));
-        let entities = optional(ENTITIES_FILE).map(|p| entities::EntityRecognizer::load(&p)).transpose()?;
-        let parser = optional(PARSER_FILE).map(|p| parser::Parser::load(&p)).transpose()?;
-        Ok(Syntax { tagger, entities, parser })
+        // The three files are read side by side: decompressing them is most of start-up.
+        let (parser, (tagger, entities)) = rayon::join(
+            || optional(PARSER_FILE).map(|p| parser::Parser::load(&p)).transpose(),
+            || rayon::join(|| tagger::Tagger::load(&dir.join(TAGGER_FILE)), || optional(ENTITIES_FILE).map(|p| entities::EntityRecognizer::load(&p)).transpose()),
+        );
+        Ok(Syntax { tagger: tagger?, entities: entities?, parser: parser? })
     }
 
     /// Tokens, tags, entities and tree of the sentence `text[start..end]`.
