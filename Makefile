@@ -150,9 +150,9 @@ eval: build
 	$(BIN) eval --gold tests/data/seed_quotes.csv --pred out/seed-quotes.csv
 	@if [ -d $(SHARED)/polnear-dev ]; then \
 	  $(BIN) run $(SHARED)/polnear-dev/articles --all-quotes --no-tone --quiet -o out/polnear-quotes.csv && \
-	  $(BIN) eval --gold $(SHARED)/polnear-dev/gold.csv --pred out/polnear-quotes.csv --errors && \
+	  $(BIN) eval --gold $(SHARED)/polnear-dev/gold.csv --pred out/polnear-quotes.csv --errors --unnamed-sources && \
 	  $(BIN) run $(SHARED)/polnear-dev/articles --all-quotes --no-tone --quiet --rules-only -o out/polnear-rules.csv && \
-	  echo "rules alone:" && $(BIN) eval --gold $(SHARED)/polnear-dev/gold.csv --pred out/polnear-rules.csv && \
+	  echo "rules alone:" && $(BIN) eval --gold $(SHARED)/polnear-dev/gold.csv --pred out/polnear-rules.csv --unnamed-sources && \
 	  echo "held-out training articles (unseen by the speaker model):" && scripts/heldout_eval.sh $(BIN) models/speaker; fi
 
 # Speed: text stages with 1 and 2 threads over >= 5,000 articles; tone where the model is built.

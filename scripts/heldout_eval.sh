@@ -14,4 +14,5 @@ keep=set(open('$MODEL/held-out-articles.txt').read().split())
 r=csv.reader(open('$SHARED/polnear-train/gold.csv')); w=csv.writer(open('$TMP/gold.csv','w',newline=''))
 w.writerow(next(r)); [w.writerow(x) for x in r if x[0] in keep]"
 "$BIN" run "$TMP/articles" --all-quotes --no-tone --quiet -o "$TMP/quotes.csv" "$@"
+"$BIN" eval --gold "$TMP/gold.csv" --pred "$TMP/quotes.csv" --unnamed-sources | grep '^unnamed'
 python3 "$SHARED/tools/score_quotes.py" --gold "$TMP/gold.csv" --pred "$TMP/quotes.csv" | tail -1

@@ -249,6 +249,51 @@ pub fn score_files(gold: &Path, pred: &Path, roster: &[String]) -> Result<Score>
     Ok(score(&gold, &pred, roster))
 }
 
+/// Quotes whose gold source names nobody, and how many of them the predictions gave a name:
+/// `(given a name, unnamed sources matched)`. For gold files whose `note` holds the annotated
+/// source text (PolNeAR's): a row is unnamed where `speaker` is a bare `OTHER` (`officials`, `the
+/// report`, `a spokesman for Clinton`). Bare pronoun sources are left out (the gold does not
+/// resolve them, so a name there may be right), and so is a predicted name that the source text
+/// contains (`The New York Post`). The `other` score cannot see these wrong attributions.
+pub fn unnamed_sources(gold: &Path, pred: &Path) -> Result<(usize, usize)> {
+    let mut reader = csv::Reader::from_path(gold).with_context(|| format!("cannot read {}", gold.display()))?;
+    let headers: Vec<String> = reader.headers()?.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(a), Some(s), Some(q), Some(n)) = (col("article"), col("speaker"), col("quote_prefix"), col("note")) else {
+        bail!("{} lacks one of the columns article, speaker, quote_prefix, note", gold.display());
+    };
+    let mut gold_rows: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+    for record in reader.records() {
+        let record = record.with_context(|| format!("bad CSV record in {}", gold.display()))?;
+        let field = |i: usize| record.get(i).unwrap_or("").to_string();
+        gold_rows.entry(base(&field(a))).or_default().push((field(s), field(q), field(n)));
+    }
+    let pred_rows = read_rows(pred, "article_id", "speaker", "quote")?;
+    let (mut named, mut unnamed) = (0, 0);
+    let no_rows = Vec::new();
+    for (art, rows) in &gold_rows {
+        let ps = pred_rows.get(art).unwrap_or(&no_rows);
+        let pred_norm: Vec<String> = ps.iter().map(|p| norm(&p.1)).collect();
+        let mut used = vec![false; ps.len()];
+        for (speaker, quote, note) in rows {
+            let gn = norm(quote);
+            let Some(hit) = (0..ps.len()).find(|&i| !used[i] && same_text(&gn, &pred_norm[i])) else { continue };
+            used[hit] = true;
+            let source = norm(note);
+            let pronoun = matches!(source.as_str(), "he" | "she" | "him" | "her" | "his" | "hers" | "it" | "its");
+            if !speaker.trim().trim_end_matches(':').eq_ignore_ascii_case("other") || source.is_empty() || pronoun {
+                continue;
+            }
+            unnamed += 1;
+            let given = norm(&ps[hit].0);
+            if given.split_whitespace().last().is_some_and(|surname| !source.contains(surname)) {
+                named += 1;
+            }
+        }
+    }
+    Ok((named, unnamed))
+}
+
 fn score(gold: &BTreeMap<String, Vec<GoldRow>>, pred: &BTreeMap<String, Vec<PredRow>>, roster: &[String]) -> Score {
     let mut sc = Score::default();
     let articles: BTreeSet<&String> = gold.keys().chain(pred.keys()).collect();

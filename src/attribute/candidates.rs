@@ -18,6 +18,10 @@ pub(crate) const MAX_MENTIONS: usize = 12;
 /// chose the same speaker for every dev quote and halves the ranker's time on a sentence of
 /// many mentions.
 pub(crate) const MAX_MENTIONS_TRAINING: usize = 24;
+/// At most this many unnamed-phrase candidates per quote (the nearest ones).
+const MAX_PHRASES: usize = 4;
+/// A phrase's words before its head are looked for this many tokens back at most.
+const PHRASE_REACH: usize = 8;
 /// The previous speaker is looked for among this many earlier quotes at most: a run of quotes
 /// without a speaker must not make each later quote cost more.
 const MAX_QUOTES_LOOKED_BACK: usize = 24;
@@ -29,6 +33,10 @@ pub enum CandidateKind {
     Org,
     Pronoun,
     Role,
+    /// A noun phrase the parser found as a subject that no mention covers (`critics`, `the
+    /// report`, `they`): a speaker the text does not name. Choosing it leaves the speaker empty
+    /// rather than giving the words to a named person nearby.
+    Phrase,
     /// The speaker of the quote before, in the same or the previous paragraph.
     Previous,
     /// Nobody: the quote stays unattributed.
@@ -138,6 +146,7 @@ impl Attributor<'_> {
         found.truncate(max_mentions);
         found.sort_by_key(|(_, c)| c.start);
         let mut out: Vec<Candidate> = found.into_iter().map(|(_, c)| c).collect();
+        out.extend(self.phrase_candidates(&q, at, window));
         // Quotes come in text order: the search stops at the paragraph before.
         let nearest = (0..index).rev().take(MAX_QUOTES_LOOKED_BACK);
         if let Some(prev) = nearest.take_while(|&j| quotes[j].paragraph + 1 >= q.paragraph).find(|&j| earlier[j].speaker.is_some()) {
@@ -150,6 +159,86 @@ impl Attributor<'_> {
     }
 }
 
+impl Attributor<'_> {
+    /// Subjects in the parsed sentences of the quote (and the one before) that no mention
+    /// covers: common nouns and plural or first-person pronouns (`officials said`, `the
+    /// statement read`, `we believe`), nearest to the quote first, in text order.
+    fn phrase_candidates(&self, q: &Quote, at: QuoteSentences, window: &[usize]) -> Vec<Candidate> {
+        let mut found: Vec<(usize, Candidate)> = Vec::new();
+        let mention = |m: usize| &self.found.mentions[m];
+        for s in at.open.saturating_sub(1)..=at.close {
+            let Some(parsed) = self.parsed.get(s).and_then(|p| p.as_ref()) else { continue };
+            let Some(tree) = parsed.syntax.tree.as_ref() else { continue };
+            for (k, token) in parsed.tokens.iter().enumerate() {
+                let relation = tree.relations[k].as_str();
+                if !matches!(relation, "nsubj" | "nsubjpass" | "nsubj:pass") || (token.start >= q.open && token.end <= q.close) {
+                    continue;
+                }
+                let tag = parsed.syntax.tags[k].as_str();
+                let lower = token.form.to_lowercase();
+                let wanted = matches!(tag, "NN" | "NNS") || (tag == "PRP" && matches!(lower.as_str(), "they" | "we" | "i" | "you"));
+                if !wanted {
+                    continue;
+                }
+                // A mention over the head (a name, a role phrase, an appositive) already stands
+                // for it.
+                let after = window.partition_point(|&m| self.tokens[mention(m).first].start < token.end);
+                if window[after.saturating_sub(6)..after].iter().any(|&m| self.tokens[mention(m).last].end > token.start) {
+                    continue;
+                }
+                // The phrase runs from the leftmost word that hangs on the head, close by.
+                let first = (k.saturating_sub(PHRASE_REACH)..k).find(|&j| tree.ancestors(j).take(PHRASE_REACH).any(|a| a == k)).unwrap_or(k);
+                let (start, end) = (parsed.tokens[first].start, token.end);
+                if start < q.close && end > q.open {
+                    continue;
+                }
+                let distance = if end <= q.open { q.open - end } else { start.saturating_sub(q.close) };
+                found.push((distance, Candidate { kind: CandidateKind::Phrase, mention: None, previous: None, start, end, sentence: Some(s) }));
+            }
+        }
+        found.sort_by_key(|(d, c)| (*d, c.start));
+        found.truncate(MAX_PHRASES);
+        found.sort_by_key(|(_, c)| c.start);
+        found.into_iter().map(|(_, c)| c).collect()
+    }
+}
+
 fn nobody() -> Candidate {
     Candidate { kind: CandidateKind::Nobody, mention: None, previous: None, start: 0, end: 0, sentence: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::prepare;
+    use crate::roster::Roster;
+    use crate::syntax::Syntax;
+    use std::path::Path;
+
+    /// The candidates of each quote in `text`, as (kind, words), with the committed syntax models.
+    fn candidates_of(text: &str) -> Option<Vec<Vec<(CandidateKind, String)>>> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let models = root.join("models/syntax");
+        if !models.join("tagger.bin.gz").exists() {
+            eprintln!("models/syntax not trained here: skipped");
+            return None;
+        }
+        let syntax = Syntax::load(&models).unwrap();
+        let roster = Roster::load(&root.join("data/roster.toml")).unwrap();
+        let prepared = prepare(text, false, Some(&syntax));
+        let quotes = prepared.quotes.clone();
+        let attributor = Attributor::new(text, &prepared.paragraphs, &prepared.sentences, &quotes, &roster).with_syntax(prepared.parsed);
+        let none: Vec<Attribution> = quotes.iter().map(|_| Attribution::none(super::super::Method::None)).collect();
+        Some((0..quotes.len()).map(|i| attributor.candidates(&quotes, i, &none, MAX_MENTIONS).iter().map(|c| (c.kind, text[c.start..c.end].to_string())).collect()).collect())
+    }
+
+    #[test]
+    fn unnamed_subjects_are_candidates_and_named_ones_are_mentions() {
+        let Some(found) = candidates_of("Sergey Lavrov arrived in Geneva. “The talks will be hard,” two senior officials told reporters.") else { return };
+        assert!(found[0].contains(&(CandidateKind::Phrase, "two senior officials".into())), "{found:?}");
+        assert!(found[0].iter().any(|(k, w)| *k == CandidateKind::Name && w.contains("Lavrov")), "{found:?}");
+        let Some(found) = candidates_of("“We are ready,” Lavrov said. “They are not,” they said.") else { return };
+        assert!(found[0].iter().all(|(k, w)| *k != CandidateKind::Phrase || w == "they"), "the named subject is a mention, not a phrase: {found:?}");
+        assert!(found[1].contains(&(CandidateKind::Phrase, "they".into())), "{found:?}");
+    }
 }

@@ -114,7 +114,8 @@ impl Attributor<'_> {
                     return None;
                 }
                 match candidate.kind {
-                    CandidateKind::Nobody => None,
+                    // An unnamed source: the quote is theirs, and nobody named gets it.
+                    CandidateKind::Nobody | CandidateKind::Phrase => None,
                     CandidateKind::Previous => candidate.previous.as_ref().map(|(_, speaker)| Attribution {
                         speaker: Some(speaker.clone()),
                         cue: String::new(),

@@ -24,7 +24,7 @@ pub const FEATURES: &[&str] = &[
     // What the rules chose for the quote.
     "rule.found", "rule.name", "rule.pronoun", "rule.role", "rule.according_to", "rule.continuation", "rule.joint",
     // The candidate.
-    "kind.name", "kind.org", "kind.pronoun", "kind.role", "kind.previous", "kind.nobody", "rule.agrees",
+    "kind.name", "kind.org", "kind.pronoun", "kind.role", "kind.previous", "kind.nobody", "rule.agrees", "kind.phrase",
     "cand.possessive", "cand.person", "cand.official", "cand.mentions_in_article", "cand.role_definite", "cand.pronoun_resolves",
     // Where it is.
     "pos.before", "pos.after", "pos.same_sentence", "pos.sentence_before", "pos.sentence_after", "pos.sentences_away",
@@ -126,6 +126,7 @@ impl Attributor<'_> {
             flag(kind == CandidateKind::Previous),
             flag(kind == CandidateKind::Nobody),
             flag(self.rule_agrees(c, rule)),
+            flag(kind == CandidateKind::Phrase),
         ]);
         let role_definite = match mention.map(|m| &m.kind) {
             Some(MentionKind::Role(r)) => flag(r.definite),

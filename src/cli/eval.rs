@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::Args;
-use quotestance::eval::score_files;
+use quotestance::eval::{score_files, unnamed_sources};
 use quotestance::roster::Roster;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +27,10 @@ pub struct EvalArgs {
     /// Print a table of the errors by class (missed roster quote, wrong official, …).
     #[arg(long)]
     errors: bool,
+    /// For gold whose `note` is the annotated source (PolNeAR): also count the quotes whose
+    /// source names nobody (`officials`, `the report`) that the predictions gave a name.
+    #[arg(long)]
+    unnamed_sources: bool,
 }
 
 /// What else `eval` measures.
@@ -51,6 +55,10 @@ pub fn main(args: EvalArgs) -> Result<ExitCode> {
     }
     if args.errors {
         print!("{}", score.error_table());
+    }
+    if args.unnamed_sources {
+        let (named, unnamed) = unnamed_sources(&gold, &pred)?;
+        println!("unnamed sources given a name: {named}/{unnamed} ({:.3})", if unnamed == 0 { 0.0 } else { named as f64 / unnamed as f64 });
     }
     println!("{}", score.report());
     Ok(ExitCode::SUCCESS)

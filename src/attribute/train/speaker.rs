@@ -135,7 +135,7 @@ pub fn label_article(id: &str, text: &str, gold: &[GoldAttribution], syntax: Opt
                     .candidates
                     .iter()
                     .enumerate()
-                    .filter(|(_, k)| k.mention.is_some())
+                    .filter(|(_, k)| k.mention.is_some() || k.kind == CandidateKind::Phrase)
                     .map(|(i, k)| (i, g.source.iter().map(|&s| overlap(s, (k.start, k.end))).sum::<usize>()))
                     .filter(|&(_, o)| o > 0)
                     .max_by_key(|&(i, o)| (o, std::cmp::Reverse(i)));
