@@ -25,6 +25,16 @@ pub struct Score {
     pub misses: Vec<String>,
     /// How many errors of each class (`ErrorClass`), for the table `make eval` prints.
     pub errors: BTreeMap<ErrorClass, usize>,
+    /// Whether the gold has a `note` column (`unnamed_sources` is counted from it).
+    pub has_notes: bool,
+    /// Found gold quotes whose source names nobody, and how many of them the predictions gave a
+    /// name anyway: `(given a name, unnamed sources)`. Meaningful for gold whose `note` holds the
+    /// annotated source text (PolNeAR's): a row is unnamed where `speaker` is a bare `OTHER`
+    /// (`officials`, `the report`, `a spokesman for Clinton`). Bare pronoun sources are left out
+    /// (the gold does not resolve them, so a name there may be right), and so is a predicted
+    /// name that the source text contains (`The New York Post`). The `other` score cannot see
+    /// these wrong attributions.
+    pub unnamed_sources: (usize, usize),
 }
 
 /// The kinds of error the scorer tells apart (`Score::error_table`).
@@ -118,6 +128,19 @@ impl Score {
         *self.errors.entry(class).or_default() += 1;
     }
 
+    /// Counts a found quote whose gold source (`note`) names no person (see `unnamed_sources`).
+    fn count_unnamed(&mut self, note: &str, pred_speaker: &str) {
+        let source = norm(note);
+        let pronoun = matches!(source.as_str(), "he" | "she" | "him" | "her" | "his" | "hers" | "it" | "its");
+        if source.is_empty() || pronoun {
+            return;
+        }
+        self.unnamed_sources.1 += 1;
+        if norm(pred_speaker).split_whitespace().last().is_some_and(|surname| !source.contains(surname)) {
+            self.unnamed_sources.0 += 1;
+        }
+    }
+
     /// The summary lines printed by both scorers.
     pub fn report(&self) -> String {
         format!(
@@ -139,6 +162,8 @@ fn ratio(a: usize, b: usize) -> f64 {
 struct GoldRow {
     speaker: String,
     quote: String,
+    /// The `note` column (PolNeAR: the annotated source text; empty where there is none).
+    note: String,
 }
 
 struct PredRow {
@@ -223,75 +248,33 @@ pub fn says(pred_speaker: &str, name: &str) -> bool {
     })
 }
 
-fn read_rows(path: &Path, article_col: &str, speaker_col: &str, quote_col: &str) -> Result<BTreeMap<String, Vec<(String, String, String)>>> {
+/// The rows of a CSV by article: speaker, quote and the optional column `extra_col` (empty where
+/// the file has none), and whether the file has that column.
+#[allow(clippy::type_complexity)]
+fn read_rows(path: &Path, article_col: &str, speaker_col: &str, quote_col: &str, extra_col: &str) -> Result<(BTreeMap<String, Vec<(String, String, String)>>, bool)> {
     let mut reader = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
     let headers: Vec<String> = reader.headers()?.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(a), Some(s), Some(q)) = (col(article_col), col(speaker_col), col(quote_col)) else {
         bail!("{} lacks one of the columns {article_col}, {speaker_col}, {quote_col}", path.display());
     };
-    let method = col("method");
+    let extra = col(extra_col);
     let mut rows: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
     for record in reader.records() {
         let record = record.with_context(|| format!("bad CSV record in {}", path.display()))?;
         let field = |i: usize| record.get(i).unwrap_or("").to_string();
-        rows.entry(base(&field(a))).or_default().push((field(s), field(q), method.map(field).unwrap_or_default()));
+        rows.entry(base(&field(a))).or_default().push((field(s), field(q), extra.map(field).unwrap_or_default()));
     }
-    Ok(rows)
+    Ok((rows, extra.is_some()))
 }
 
 /// Scores predictions against gold. `roster` lists the surnames that count as roster speakers.
 pub fn score_files(gold: &Path, pred: &Path, roster: &[String]) -> Result<Score> {
-    let gold_rows = read_rows(gold, "article", "speaker", "quote_prefix")?;
-    let pred_rows = read_rows(pred, "article_id", "speaker", "quote")?;
-    let gold: BTreeMap<String, Vec<GoldRow>> = gold_rows.into_iter().map(|(k, v)| (k, v.into_iter().map(|(speaker, quote, _)| GoldRow { speaker, quote }).collect())).collect();
+    let (gold_rows, has_notes) = read_rows(gold, "article", "speaker", "quote_prefix", "note")?;
+    let (pred_rows, _) = read_rows(pred, "article_id", "speaker", "quote", "method")?;
+    let gold: BTreeMap<String, Vec<GoldRow>> = gold_rows.into_iter().map(|(k, v)| (k, v.into_iter().map(|(speaker, quote, note)| GoldRow { speaker, quote, note }).collect())).collect();
     let pred: BTreeMap<String, Vec<PredRow>> = pred_rows.into_iter().map(|(k, v)| (k, v.into_iter().map(|(speaker, quote, method)| PredRow { speaker, quote, method }).collect())).collect();
-    Ok(score(&gold, &pred, roster))
-}
-
-/// Quotes whose gold source names nobody, and how many of them the predictions gave a name:
-/// `(given a name, unnamed sources matched)`. For gold files whose `note` holds the annotated
-/// source text (PolNeAR's): a row is unnamed where `speaker` is a bare `OTHER` (`officials`, `the
-/// report`, `a spokesman for Clinton`). Bare pronoun sources are left out (the gold does not
-/// resolve them, so a name there may be right), and so is a predicted name that the source text
-/// contains (`The New York Post`). The `other` score cannot see these wrong attributions.
-pub fn unnamed_sources(gold: &Path, pred: &Path) -> Result<(usize, usize)> {
-    let mut reader = csv::Reader::from_path(gold).with_context(|| format!("cannot read {}", gold.display()))?;
-    let headers: Vec<String> = reader.headers()?.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(a), Some(s), Some(q), Some(n)) = (col("article"), col("speaker"), col("quote_prefix"), col("note")) else {
-        bail!("{} lacks one of the columns article, speaker, quote_prefix, note", gold.display());
-    };
-    let mut gold_rows: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
-    for record in reader.records() {
-        let record = record.with_context(|| format!("bad CSV record in {}", gold.display()))?;
-        let field = |i: usize| record.get(i).unwrap_or("").to_string();
-        gold_rows.entry(base(&field(a))).or_default().push((field(s), field(q), field(n)));
-    }
-    let pred_rows = read_rows(pred, "article_id", "speaker", "quote")?;
-    let (mut named, mut unnamed) = (0, 0);
-    let no_rows = Vec::new();
-    for (art, rows) in &gold_rows {
-        let ps = pred_rows.get(art).unwrap_or(&no_rows);
-        let pred_norm: Vec<String> = ps.iter().map(|p| norm(&p.1)).collect();
-        let mut used = vec![false; ps.len()];
-        for (speaker, quote, note) in rows {
-            let gn = norm(quote);
-            let Some(hit) = (0..ps.len()).find(|&i| !used[i] && same_text(&gn, &pred_norm[i])) else { continue };
-            used[hit] = true;
-            let source = norm(note);
-            let pronoun = matches!(source.as_str(), "he" | "she" | "him" | "her" | "his" | "hers" | "it" | "its");
-            if !speaker.trim().trim_end_matches(':').eq_ignore_ascii_case("other") || source.is_empty() || pronoun {
-                continue;
-            }
-            unnamed += 1;
-            let given = norm(&ps[hit].0);
-            if given.split_whitespace().last().is_some_and(|surname| !source.contains(surname)) {
-                named += 1;
-            }
-        }
-    }
-    Ok((named, unnamed))
+    Ok(Score { has_notes, ..score(&gold, &pred, roster) })
 }
 
 fn score(gold: &BTreeMap<String, Vec<GoldRow>>, pred: &BTreeMap<String, Vec<PredRow>>, roster: &[String]) -> Score {
@@ -346,7 +329,9 @@ fn score(gold: &BTreeMap<String, Vec<GoldRow>>, pred: &BTreeMap<String, Vec<Pred
                         sc.misses.push(format!("FALSE-ROSTER {art} gold={} pred={psp}: {prefix}", g.speaker));
                         sc.count(ErrorClass::OfficialGivenOthersWords);
                     }
-                    if !other_name.is_empty() {
+                    if other_name.is_empty() {
+                        sc.count_unnamed(&g.note, psp);
+                    } else {
                         sc.other_named += 1;
                         if says(psp, &other_name) {
                             sc.other_named_ok += 1;
@@ -398,9 +383,9 @@ mod tests {
         let gold = BTreeMap::from([(
             "a".to_string(),
             vec![
-                GoldRow { speaker: "Lavrov".into(), quote: "one two three".into() },
-                GoldRow { speaker: "OTHER:Ryabkov".into(), quote: "four five six".into() },
-                GoldRow { speaker: "OTHER".into(), quote: "never found".into() },
+                GoldRow { speaker: "Lavrov".into(), quote: "one two three".into(), note: String::new() },
+                GoldRow { speaker: "OTHER:Ryabkov".into(), quote: "four five six".into(), note: String::new() },
+                GoldRow { speaker: "OTHER".into(), quote: "never found".into(), note: String::new() },
             ],
         )]);
         let pred = BTreeMap::from([(
@@ -418,7 +403,7 @@ mod tests {
 
     #[test]
     fn errors_by_class() {
-        let g = |speaker: &str, quote: &str| GoldRow { speaker: speaker.into(), quote: quote.into() };
+        let g = |speaker: &str, quote: &str| GoldRow { speaker: speaker.into(), quote: quote.into(), note: String::new() };
         let p = |speaker: &str, quote: &str, method: &str| PredRow { speaker: speaker.into(), quote: quote.into(), method: method.into() };
         let gold = BTreeMap::from([(
             "a".to_string(),

@@ -233,12 +233,11 @@ impl Roster {
             [surname] => (fold_name(surname), None),
             [given, .., surname] => (fold_name(surname), Some(*given)),
         };
+        // The given name folded, and as an initial (`S.`) where it is one.
+        let given = given.map(|g| (fold_name(g), g.strip_suffix('.').filter(|i| i.chars().count() == 1).map(fold_name)));
         self.officials.iter().position(|o| {
             o.surnames.contains(&surname)
-                && given.is_none_or(|g| {
-                    let initial = g.strip_suffix('.').filter(|i| i.chars().count() == 1).map(fold_name);
-                    o.given_names.contains(&fold_name(g)) || initial.is_some_and(|i| o.given_names.iter().any(|n| n.starts_with(&i)))
-                })
+                && given.as_ref().is_none_or(|(g, initial)| o.given_names.contains(g) || initial.as_ref().is_some_and(|i| o.given_names.iter().any(|n| n.starts_with(i.as_str()))))
         })
     }
 

@@ -22,6 +22,9 @@ pub(crate) const MAX_MENTIONS_TRAINING: usize = 24;
 const MAX_PHRASES: usize = 4;
 /// A phrase's words before its head are looked for this many tokens back at most.
 const PHRASE_REACH: usize = 8;
+/// How many mentions starting before a word are checked for covering it (mentions nest a few
+/// deep at most: `Foreign Ministry spokeswoman Maria Zakharova`).
+const MENTIONS_OVER_A_WORD: usize = 6;
 /// The previous speaker is looked for among this many earlier quotes at most: a run of quotes
 /// without a speaker must not make each later quote cost more.
 const MAX_QUOTES_LOOKED_BACK: usize = 24;
@@ -157,9 +160,7 @@ impl Attributor<'_> {
         out.push(nobody());
         out
     }
-}
 
-impl Attributor<'_> {
     /// Subjects in the parsed sentences of the quote (and the one before) that no mention
     /// covers: common nouns and plural or first-person pronouns (`officials said`, `the
     /// statement read`, `we believe`), nearest to the quote first, in text order.
@@ -175,15 +176,14 @@ impl Attributor<'_> {
                     continue;
                 }
                 let tag = parsed.syntax.tags[k].as_str();
-                let lower = token.form.to_lowercase();
-                let wanted = matches!(tag, "NN" | "NNS") || (tag == "PRP" && matches!(lower.as_str(), "they" | "we" | "i" | "you"));
+                let wanted = matches!(tag, "NN" | "NNS") || (tag == "PRP" && ["they", "we", "i", "you"].iter().any(|p| token.form.eq_ignore_ascii_case(p)));
                 if !wanted {
                     continue;
                 }
                 // A mention over the head (a name, a role phrase, an appositive) already stands
                 // for it.
                 let after = window.partition_point(|&m| self.tokens[mention(m).first].start < token.end);
-                if window[after.saturating_sub(6)..after].iter().any(|&m| self.tokens[mention(m).last].end > token.start) {
+                if window[after.saturating_sub(MENTIONS_OVER_A_WORD)..after].iter().any(|&m| self.tokens[mention(m).last].end > token.start) {
                     continue;
                 }
                 // The phrase runs from the leftmost word that hangs on the head, close by.

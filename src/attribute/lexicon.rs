@@ -358,6 +358,16 @@ pub fn given_name(word: &str) -> Option<Option<Gender>> {
     ANY_GIVEN_NAME.contains(word).then(|| GIVEN_NAMES.get(word).copied())
 }
 
+/// News agencies and outlets, whose `reported` frames another's words (`…, TASS reported`).
+pub fn is_news_agency(word: &str) -> bool {
+    matches!(
+        super::tokens::strip_possessive(word).0,
+        "TASS" | "RIA" | "Novosti" | "Interfax" | "Reuters" | "AFP" | "AP" | "Sputnik" | "Xinhua" | "Bloomberg" | "Ukrinform"
+            | "Anadolu" | "Kyodo" | "Yonhap" | "RT" | "IANS" | "PTI" | "dpa" | "EFE" | "ANSA" | "BelTA" | "Itar-TASS" | "UNIAN"
+            | "RBC" | "Izvestia" | "Kommersant" | "Vedomosti"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,14 +394,4 @@ mod tests {
         assert!(!role_implies("president", "diplomat"));
         assert!(is_org_word("Kremlin") && is_org_word("UN") && !is_org_word("Lavrov"));
     }
-}
-
-/// News agencies and outlets, whose `reported` frames another's words (`…, TASS reported`).
-pub fn is_news_agency(word: &str) -> bool {
-    matches!(
-        super::tokens::strip_possessive(word).0,
-        "TASS" | "RIA" | "Novosti" | "Interfax" | "Reuters" | "AFP" | "AP" | "Sputnik" | "Xinhua" | "Bloomberg" | "Ukrinform"
-            | "Anadolu" | "Kyodo" | "Yonhap" | "RT" | "IANS" | "PTI" | "dpa" | "EFE" | "ANSA" | "BelTA" | "Itar-TASS" | "UNIAN"
-            | "RBC" | "Izvestia" | "Kommersant" | "Vedomosti"
-    )
 }

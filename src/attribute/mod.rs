@@ -312,12 +312,13 @@ impl<'a> Attributor<'a> {
         self.turns = self.find_turns();
         for (i, q) in quotes.iter().enumerate() {
             let role = self.paragraphs[q.paragraph].role;
-            let attribution = match role {
+            let term = if role == Role::Body && self.collected.is_none() { self.not_speech(q, true) } else { None };
+            let mut attribution = match role {
                 Role::Furniture => Attribution::none(Method::Furniture),
                 Role::Headline => self.headline(q),
-                // Quotation marks that are not speech (a term, a title) are nobody's.
-                Role::Body if self.collected.is_none() && self.not_speech(q, true).is_some() => Attribution { kind: self.not_speech(q, true), ..Attribution::none(Method::None) },
                 Role::Body => match self.turns[q.paragraph].clone() {
+                    // Quotation marks that are not speech (a term, a title) are nobody's.
+                    _ if term.is_some() => Attribution { kind: term, ..Attribution::none(Method::None) },
                     // The document's structure decides, not the ranker (it cannot see it).
                     Some(turn) if self.collected.is_none() => self.in_turn(q, &turn),
                     _ => {
@@ -327,7 +328,6 @@ impl<'a> Attributor<'a> {
                 },
             };
             // `the term "…"` that nobody is said to use.
-            let mut attribution = attribution;
             if role == Role::Body && attribution.speaker.is_none() && attribution.kind.is_none() && self.collected.is_none() {
                 attribution.kind = self.not_speech(q, false);
             }

@@ -84,10 +84,7 @@ impl Attributor<'_> {
         if colon >= self.tokens.len() || !self.tokens[colon].is_punct(self.text, ':') {
             return None;
         }
-        match mention.kind {
-            MentionKind::Name(e) if self.found.entities[e].person || self.found.entities[e].roster.is_some() => Some(Speaker::Entity(e)),
-            _ => None,
-        }
+        self.person_of(m)
     }
 
     fn label_turns(&self, turns: &mut [Option<Turn>]) {

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::Args;
-use quotestance::eval::{score_files, unnamed_sources};
+use quotestance::eval::score_files;
 use quotestance::roster::Roster;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,7 +57,8 @@ pub fn main(args: EvalArgs) -> Result<ExitCode> {
         print!("{}", score.error_table());
     }
     if args.unnamed_sources {
-        let (named, unnamed) = unnamed_sources(&gold, &pred)?;
+        anyhow::ensure!(score.has_notes, "{} has no `note` column of source texts", gold.display());
+        let (named, unnamed) = score.unnamed_sources;
         println!("unnamed sources given a name: {named}/{unnamed} ({:.3})", if unnamed == 0 { 0.0 } else { named as f64 / unnamed as f64 });
     }
     println!("{}", score.report());
