@@ -26,7 +26,7 @@ TONE_DIR := models/tone
 TONE_WEIGHTS := models/tone-weights
 THREADS ?= 2
 
-.PHONY: all build lite run test test-lite bench eval models train-tone eval-tone venv venv-data venv-spark spark-demo stress clean install train-speaker train-syntax eval-syntax
+.PHONY: all build lite run test test-lite bench eval models train-tone eval-tone venv venv-data venv-spark spark-demo stress clean install train-speaker train-syntax train-clusters eval-syntax
 
 all: build
 
@@ -135,7 +135,13 @@ SHARED ?= ../shared
 train-speaker: build
 	$(BIN) train speaker --train $(SHARED)/polnear-train --dev $(SHARED)/polnear-dev --out models/speaker --threads $(THREADS)
 
-# The syntax models (tagger, entities, parser) from the shared CoreNLP annotation.
+# The word clusters the syntax models read, from the tone encoder's word embeddings (seeded,
+# ~10 s). Commit models/syntax/clusters.tsv.gz, then retrain the syntax models.
+train-clusters: build models
+	$(BIN) train clusters --embeddings $(TONE_DIR)/model.safetensors --vocab $(TONE_DIR)/vocab.txt --out models/syntax/clusters.tsv.gz
+
+# The syntax models (tagger, entities, parser) from the shared CoreNLP annotation and the
+# committed word clusters.
 train-syntax: build
 	$(BIN) train syntax --corpus $(SHARED)/polnear-train/parses.conllu.gz --out models/syntax --threads $(THREADS)
 

@@ -23,7 +23,7 @@ enum Command {
     Summary(cli::summary::SummaryArgs),
     /// Draw tone over time per speaker (monthly mean with counts) as SVG or PNG.
     Chart(cli::chart::ChartArgs),
-    /// Train a model: `train syntax` (tagger, entity recogniser, parser).
+    /// Train a model: `train syntax` (tagger, entity recogniser, parser), `train clusters`, `train speaker`.
     #[command(subcommand)]
     Train(TrainWhat),
     /// Score the tone of texts, one per line (or `id<TAB>text`), and write a CSV.
@@ -52,6 +52,8 @@ enum Command {
 enum TrainWhat {
     /// Train the tagger, the entity recogniser and the parser from a CoNLL-U corpus.
     Syntax(cli::syntax::TrainSyntaxArgs),
+    /// Build the word clusters the syntax models read, from the tone encoder's word embeddings.
+    Clusters(cli::syntax::TrainClustersArgs),
     /// Train the speaker ranker from annotated attributions (PolNeAR train), calibrated on dev.
     Speaker(cli::speaker::TrainSpeakerArgs),
 }
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::Summary(args) => cli::summary::main(args),
         Command::Chart(args) => cli::chart::main(args),
         Command::Train(TrainWhat::Syntax(args)) => cli::syntax::train_main(args),
+        Command::Train(TrainWhat::Clusters(args)) => cli::syntax::clusters_main(args),
         Command::Train(TrainWhat::Speaker(args)) => cli::speaker::train_main(args),
         #[cfg(feature = "tone")]
         Command::Tone(args) => cli::tone::tone_main(args),

@@ -105,7 +105,7 @@ pub fn prepare(text: &str, has_title: bool, syntax: Option<&Syntax>) -> Prepared
         Some(syntax) => sentences_near_quotes(text, &sentences, &quotes)
             .iter()
             .zip(&sentences)
-            .map(|(&near, s)| (near && s.span.end - s.span.start <= MAX_PARSED_SENTENCE_BYTES).then(|| syntax.analyze_span(text, s.span.start, s.span.end)))
+            .map(|(&near, s)| (near && s.span.end - s.span.start <= MAX_PARSED_SENTENCE_BYTES).then(|| syntax.parse_span(text, s.span.start, s.span.end)))
             .collect(),
         None => vec![None; sentences.len()],
     };

@@ -178,3 +178,43 @@ proptest! {
         }
     }
 }
+
+/// `train clusters` rebuilds the committed word clusters from the tone encoder exactly (the
+/// models carry a copy of them, so a different table would mean models that cannot be
+/// retrained as committed), and the classes it finds group words that behave alike.
+#[test]
+fn the_word_clusters_are_rebuilt_exactly_from_the_tone_encoder() {
+    let encoder = root().join("models/tone/model.safetensors");
+    let committed = root().join("models/syntax/clusters.tsv.gz");
+    if !encoder.exists() || !committed.exists() {
+        eprintln!("skipped: no assembled tone model (make models) or no committed clusters");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("clusters.tsv.gz");
+    let run = Command::new(BIN)
+        .args(["train", "clusters", "--embeddings"])
+        .arg(&encoder)
+        .arg("--vocab")
+        .arg(root().join("models/tone/vocab.txt"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let read = |p: &std::path::Path| quotestance::syntax::clusters::WordClusters::load(p).unwrap().to_text();
+    let (rebuilt, expected) = (read(&out), read(&committed));
+    assert!(rebuilt == expected, "the rebuilt clusters differ from models/syntax/clusters.tsv.gz (make train-clusters)");
+    let classes: std::collections::HashMap<&str, (&str, &str)> = expected
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            Some((f.next()?, (f.next()?, f.next()?)))
+        })
+        .collect();
+    assert!(classes.len() > 20_000, "{} words", classes.len());
+    // Coarse classes: reporting verbs together, and apart from country names.
+    assert_eq!(classes["said"].1, classes["told"].1);
+    assert_ne!(classes["said"].1, classes["germany"].1);
+    assert_eq!(classes["germany"].1, classes["france"].1);
+}

@@ -1,7 +1,8 @@
 //! `quotestance train syntax` and `quotestance eval syntax`: the syntax models.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
+use quotestance::syntax::clusters::{WordClusters, CLUSTERS_FILE};
 use quotestance::syntax::{conllu, eval, tokens_eval, train, Syntax};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,13 @@ pub struct TrainSyntaxArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// Write only these models (comma-separated: tagger, entities, parser), for experiments.
+    #[arg(long, value_name = "LIST")]
+    only: Option<String>,
+    /// Word clusters the models read (`train clusters`; default: models/syntax/clusters.tsv.gz);
+    /// `none` trains without.
+    #[arg(long, value_name = "FILE")]
+    clusters: Option<String>,
 }
 
 pub fn train_main(args: TrainSyntaxArgs) -> Result<ExitCode> {
@@ -51,9 +59,57 @@ pub fn train_main(args: TrainSyntaxArgs) -> Result<ExitCode> {
     if let Some(e) = args.parser_epochs {
         settings.parser.epochs = e;
     }
-    eprintln!("train syntax: {} sentences from {}", corpus.len(), args.corpus.display());
-    train::train_all(&corpus, &settings, &args.out)?;
+    if let Some(list) = &args.only {
+        let names: Vec<&str> = list.split(',').map(str::trim).collect();
+        if let Some(bad) = names.iter().find(|n| !["tagger", "entities", "parser"].contains(n)) {
+            anyhow::bail!("--only: unknown model {bad:?} (tagger, entities, parser)");
+        }
+        settings.write = (names.contains(&"tagger"), names.contains(&"entities"), names.contains(&"parser"));
+    }
+    let clusters = match args.clusters.as_deref() {
+        Some("none") => None,
+        given => {
+            let path = given.map_or_else(|| super::run::locate("models/syntax").join(CLUSTERS_FILE), PathBuf::from);
+            Some(WordClusters::load(&path).context("no word clusters (make train-clusters, or --clusters none)")?)
+        }
+    };
+    eprintln!("train syntax: {} sentences from {}, {} clustered words", corpus.len(), args.corpus.display(), clusters.as_ref().map_or(0, |c| c.len()));
+    train::train_all(&corpus, &settings, clusters.as_ref(), &args.out)?;
     eprintln!("train syntax: wrote {}", args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct TrainClustersArgs {
+    /// The encoder's weights (safetensors) holding `bert.embeddings.word_embeddings.weight`.
+    #[arg(long, value_name = "FILE", default_value = "models/tone/model.safetensors")]
+    embeddings: PathBuf,
+    /// Its vocabulary, one word piece a line in row order.
+    #[arg(long, value_name = "FILE", default_value = "models/tone/vocab.txt")]
+    vocab: PathBuf,
+    /// The cluster file to write.
+    #[arg(long, value_name = "FILE", default_value = "models/syntax/clusters.tsv.gz")]
+    out: PathBuf,
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+}
+
+pub fn clusters_main(args: TrainClustersArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let settings = train::clusters::ClusterSettings { seed: args.seed, ..Default::default() };
+    let clusters = train::clusters::build(&args.embeddings, &args.vocab, &settings)?;
+    if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    clusters.save(&args.out)?;
+    eprintln!(
+        "train clusters: {} words into {} fine and {} coarse classes, wrote {} ({:.0} s)",
+        clusters.len(),
+        settings.fine,
+        settings.coarse,
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,6 +3,7 @@
 //! tags, so that each entity's span comes out whole. Only label sequences that form spans are
 //! allowed (`I-PERSON` follows `B-` or `I-PERSON`, a sentence never ends inside an entity).
 
+use super::clusters::WordClusters;
 use super::features::key;
 use super::tagger::{Padded, WordHashes};
 use super::weights::{best, Weights};
@@ -82,6 +83,12 @@ mod t {
     pub const FORM_TAG: u32 = 28;
     pub const NEXT_FORM: u32 = 29;
     pub const PREV_FORM: u32 = 30;
+    pub const FINE: u32 = 31;
+    pub const COARSE: u32 = 32;
+    pub const PREV_FINE: u32 = 33;
+    pub const NEXT_FINE: u32 = 34;
+    pub const LABEL_FINE: u32 = 35;
+    pub const COARSES: u32 = 36;
 }
 
 /// Per-sentence inputs of the features: hashed words, tags, and the runs of capitalised words.
@@ -94,7 +101,7 @@ pub(crate) struct EntityContext {
 }
 
 impl EntityContext {
-    pub fn new(forms: &[&str], tags: &[PosTag]) -> EntityContext {
+    pub fn new(forms: &[&str], tags: &[PosTag], clusters: &WordClusters) -> EntityContext {
         let capital = |f: &str| f.chars().next().is_some_and(char::is_uppercase);
         let mut runs = vec![(0, 0); forms.len()];
         let mut i = 0;
@@ -113,7 +120,7 @@ impl EntityContext {
                 *run = (len.min(4) as u64, position);
             }
         }
-        EntityContext { words: Padded::new(forms), tags: tags.iter().map(|t| t.0 as u64).collect(), runs }
+        EntityContext { words: Padded::new(forms, clusters), tags: tags.iter().map(|t| t.0 as u64).collect(), runs }
     }
 
     fn tag(&self, i: usize, d: isize) -> u64 {
@@ -165,6 +172,14 @@ pub(crate) fn features(ctx: &EntityContext, i: usize, prev: u64, prev2: u64, out
     out.push(key(t::FORM_TAG, w.form, tag, 0));
     out.push(key(t::NEXT_FORM, n1.form, 0, 0));
     out.push(key(t::PREV_FORM, p1.form, 0, 0));
+    if ctx.words.clustered {
+        out.push(key(t::FINE, w.fine, 0, 0));
+        out.push(key(t::COARSE, w.coarse, 0, 0));
+        out.push(key(t::PREV_FINE, p1.fine, 0, 0));
+        out.push(key(t::NEXT_FINE, n1.fine, 0, 0));
+        out.push(key(t::LABEL_FINE, prev, w.fine, 0));
+        out.push(key(t::COARSES, p1.coarse, w.coarse, n1.coarse));
+    }
 }
 
 /// Turns a sequence of classes into entity spans.
@@ -198,27 +213,34 @@ pub(crate) const KIND: &str = "quotestance-entities-1";
 #[derive(serde::Serialize, serde::Deserialize)]
 struct EntityMeta {
     kind: String,
+    /// The cluster table's text (`syntax::clusters`), when trained with clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    clusters: Option<String>,
 }
 
 /// A trained named-entity recogniser.
 pub struct EntityRecognizer {
     weights: Weights,
+    /// The word clusters it was trained with (empty: none).
+    clusters: WordClusters,
 }
 
 impl EntityRecognizer {
-    pub(crate) fn new(weights: Weights) -> EntityRecognizer {
-        EntityRecognizer { weights }
+    pub(crate) fn new(weights: Weights, clusters: WordClusters) -> EntityRecognizer {
+        EntityRecognizer { weights, clusters }
     }
 
     pub fn load(path: &Path) -> Result<EntityRecognizer> {
         let (meta, weights) = Weights::load(path)?;
         let meta: EntityMeta = serde_json::from_value(meta).with_context(|| format!("{}: not an entity model", path.display()))?;
         anyhow::ensure!(meta.kind == KIND, "{}: model kind {:?}, expected {KIND:?}", path.display(), meta.kind);
-        Ok(EntityRecognizer { weights })
+        let clusters = meta.clusters.as_deref().map(|t| WordClusters::from_text(t, &path.display().to_string())).transpose()?.unwrap_or_default();
+        Ok(EntityRecognizer { weights, clusters })
     }
 
     pub(crate) fn save(&self, path: &Path) -> Result<()> {
-        self.weights.save(path, &serde_json::to_value(EntityMeta { kind: KIND.into() })?)
+        let clusters = (!self.clusters.is_empty()).then(|| self.clusters.to_text());
+        self.weights.save(path, &serde_json::to_value(EntityMeta { kind: KIND.into(), clusters })?)
     }
 
     /// The entities of a tagged sentence.
@@ -227,7 +249,7 @@ impl EntityRecognizer {
     }
 
     pub(crate) fn classes(&self, forms: &[&str], tags: &[PosTag]) -> Vec<usize> {
-        let ctx = EntityContext::new(forms, tags);
+        let ctx = EntityContext::new(forms, tags, &self.clusters);
         let mut out = Vec::with_capacity(forms.len());
         let mut feats = Vec::with_capacity(32);
         let mut scores = [0.0f32; CLASSES];

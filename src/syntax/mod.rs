@@ -9,6 +9,7 @@
 //! feature hashing), [`weights`] the trained weights and their file format, [`conllu`] the corpus
 //! reader used by training and evaluation. No Python or Java at run time.
 
+pub mod clusters;
 pub mod conllu;
 pub mod entities;
 pub mod eval;
@@ -212,6 +213,7 @@ impl Tree {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SentenceSyntax {
     pub tags: Vec<PosTag>,
+    /// Empty where the recogniser was not asked ([`Syntax::parse_span`]).
     pub entities: Vec<Entity>,
     /// `None` where the sentence was not parsed.
     pub tree: Option<Tree>,
@@ -277,10 +279,27 @@ impl Syntax {
         ParsedSentence { tokens, syntax }
     }
 
+    /// Tokens, tags and tree of the sentence `text[start..end]`, without entities: what the
+    /// attribution stage reads (no speaker feature uses the recogniser's spans, and skipping it
+    /// saves a seventh of the text stages' time).
+    pub fn parse_span(&self, text: &str, start: usize, end: usize) -> ParsedSentence {
+        let tokens = tokenize::tokenize(text, start, end);
+        let forms: Vec<&str> = tokens.iter().map(|t| t.form.as_str()).collect();
+        let syntax = self.analyze(&forms, false);
+        ParsedSentence { tokens, syntax }
+    }
+
     /// Tags, entities and tree of a sentence given as token forms (Penn Treebank conventions).
     pub fn analyze_forms(&self, forms: &[&str]) -> SentenceSyntax {
+        self.analyze(forms, true)
+    }
+
+    fn analyze(&self, forms: &[&str], with_entities: bool) -> SentenceSyntax {
         let tags = self.tagger.tag(forms);
-        let entities = self.entities.as_ref().map(|r| r.recognize(forms, &tags)).unwrap_or_default();
+        let entities = match &self.entities {
+            Some(r) if with_entities => r.recognize(forms, &tags),
+            _ => Vec::new(),
+        };
         let tree = self.parser.as_ref().map(|p| p.parse(forms, &tags));
         SentenceSyntax { tags, entities, tree }
     }

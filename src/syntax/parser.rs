@@ -8,6 +8,7 @@
 //! and pops it; RIGHT-l makes the second item on the stack the head of the top and pops it.
 //! Every sentence takes exactly 2n moves, so parsing is linear in its length.
 
+use super::clusters::{self, WordClusters};
 use super::features::{hash_str, key};
 use super::tagger::WordHashes;
 use super::weights::{best, Weights};
@@ -192,18 +193,44 @@ pub(crate) struct ParseContext {
     words: Vec<u64>,
     tags: Vec<u64>,
     word_tags: Vec<u64>,
+    /// Fine and coarse clusters; empty when the parser has no cluster table.
+    fine: Vec<u64>,
+    coarse: Vec<u64>,
     none_word: u64,
 }
 
 impl ParseContext {
-    pub fn new(forms: &[&str], tags: &[PosTag]) -> ParseContext {
+    pub fn new(forms: &[&str], tags: &[PosTag], clusters: &WordClusters) -> ParseContext {
         let root = hash_str("<root>");
         let mut words: Vec<u64> = forms.iter().map(|f| WordHashes::of(f).lower).collect();
         let mut tag_values: Vec<u64> = tags.iter().map(|t| t.0 as u64).collect();
+        let (mut fine, mut coarse) = (Vec::new(), Vec::new());
+        if !clusters.is_empty() {
+            (fine, coarse) = words.iter().map(|&w| clusters.of_key(w)).unzip();
+            fine.push(clusters::UNKNOWN + 1);
+            coarse.push(clusters::UNKNOWN + 1);
+        }
         words.push(root);
         tag_values.push(500);
         let word_tags = words.iter().zip(&tag_values).map(|(&w, &t)| key(0, w, t, 0)).collect();
-        ParseContext { words, tags: tag_values, word_tags, none_word: hash_str("<none>") }
+        ParseContext { words, tags: tag_values, word_tags, fine, coarse, none_word: hash_str("<none>") }
+    }
+
+    #[inline]
+    fn fine(&self, t: usize) -> u64 {
+        if t == NONE {
+            clusters::UNKNOWN + 2
+        } else {
+            self.fine[t]
+        }
+    }
+    #[inline]
+    fn coarse(&self, t: usize) -> u64 {
+        if t == NONE {
+            clusters::UNKNOWN + 2
+        } else {
+            self.coarse[t]
+        }
     }
 
     #[inline]
@@ -369,6 +396,25 @@ pub(crate) fn features(ctx: &ParseContext, st: &State, out: &mut Vec<u64>) {
     f(ctx.t(b0), set(b0, true), 4);
     f(ctx.w(s1), set(s1, false), 3);
     f(ctx.t(s1), set(s1, false), 3);
+    // Clusters (Koo, Carreras and Collins 2008): the words of the unigram and pair templates
+    // replaced by their classes.
+    if !ctx.fine.is_empty() {
+        for t in [s0, s1, b0, b1] {
+            f(ctx.fine(t), 0, 0);
+            f(ctx.coarse(t), 0, 0);
+        }
+        f(ctx.fine(s0), ctx.fine(b0), 0);
+        f(ctx.coarse(s0), ctx.coarse(b0), 0);
+        f(ctx.coarse(s0), ctx.t(b0), 0);
+        f(ctx.t(s0), ctx.coarse(b0), 0);
+        f(ctx.coarse(s1), ctx.coarse(s0), 0);
+        f(ctx.coarse(s1), ctx.t(s0), 0);
+        f(ctx.t(s1), ctx.coarse(s0), 0);
+        f(ctx.coarse(b0), ctx.coarse(b1), 0);
+        f(ctx.coarse(s0), ctx.coarse(b0), d);
+        f(ctx.fine(s0l1), ctx.t(s0), 0);
+        f(ctx.fine(s0r1), ctx.t(s0), 0);
+    }
 }
 
 /// The model file's metadata.
@@ -376,6 +422,9 @@ pub(crate) fn features(ctx: &ParseContext, st: &State, out: &mut Vec<u64>) {
 pub(crate) struct ParserMeta {
     pub kind: String,
     pub labels: Vec<String>,
+    /// The cluster table's text (`syntax::clusters`), when trained with clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<String>,
 }
 
 pub(crate) const KIND: &str = "quotestance-parser-1";
@@ -383,26 +432,31 @@ pub(crate) const KIND: &str = "quotestance-parser-1";
 /// A trained dependency parser.
 pub struct Parser {
     weights: Weights,
+    /// The word clusters it was trained with (empty: none).
+    clusters: WordClusters,
     /// The relation of each label index.
     labels: Vec<Relation>,
     root: usize,
 }
 
 impl Parser {
-    pub(crate) fn new(weights: Weights, labels: &[String]) -> Result<Parser> {
+    pub(crate) fn new(weights: Weights, labels: &[String], clusters: WordClusters) -> Result<Parser> {
         let root = labels.iter().position(|l| l == "root").context("the labels have no `root`")?;
-        Ok(Parser { weights, labels: labels.iter().map(|l| Relation::from_name(l)).collect(), root })
+        Ok(Parser { weights, clusters, labels: labels.iter().map(|l| Relation::from_name(l)).collect(), root })
     }
 
     pub fn load(path: &Path) -> Result<Parser> {
         let (meta, weights) = Weights::load(path)?;
         let meta: ParserMeta = serde_json::from_value(meta).with_context(|| format!("{}: not a parser model", path.display()))?;
         anyhow::ensure!(meta.kind == KIND, "{}: model kind {:?}, expected {KIND:?}", path.display(), meta.kind);
-        Parser::new(weights, &meta.labels).with_context(|| path.display().to_string())
+        let origin = path.display().to_string();
+        let clusters = meta.clusters.as_deref().map(|t| WordClusters::from_text(t, &origin)).transpose()?.unwrap_or_default();
+        Parser::new(weights, &meta.labels, clusters).with_context(|| origin)
     }
 
     pub(crate) fn save(&self, path: &Path) -> Result<()> {
-        let meta = ParserMeta { kind: KIND.into(), labels: self.labels.iter().map(|l| l.as_str().to_string()).collect() };
+        let clusters = (!self.clusters.is_empty()).then(|| self.clusters.to_text());
+        let meta = ParserMeta { kind: KIND.into(), labels: self.labels.iter().map(|l| l.as_str().to_string()).collect(), clusters };
         self.weights.save(path, &serde_json::to_value(meta)?)
     }
 
@@ -423,7 +477,7 @@ impl Parser {
     /// The dependency tree of a tagged sentence.
     pub fn parse(&self, forms: &[&str], tags: &[PosTag]) -> Tree {
         let n = forms.len();
-        let ctx = ParseContext::new(forms, tags);
+        let ctx = ParseContext::new(forms, tags, &self.clusters);
         let mut state = State::new(n);
         let mut feats = Vec::with_capacity(128);
         let mut scores = vec![0.0f32; 1 + 2 * self.labels.len()];

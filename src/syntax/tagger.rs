@@ -2,6 +2,7 @@
 //! right (Collins 2002; the feature set of Honnibal's tagger, with word shapes, more affixes and
 //! word pairs), with a dictionary of frequent words that always carry the same tag.
 
+use super::clusters::{self, WordClusters};
 use super::features::{fold_digits, hash_str, key, prefix, shape, suffix};
 use super::weights::{best, Weights};
 use super::PosTag;
@@ -19,6 +20,9 @@ pub(crate) struct WordHashes {
     pub prefixes: [u64; 3],
     /// Bit 0: has a digit, 1: has a hyphen, 2: all upper case, 3: starts upper case.
     pub flags: u64,
+    /// The word's fine and coarse cluster ([`clusters::UNKNOWN`] when it has none).
+    pub fine: u64,
+    pub coarse: u64,
 }
 
 impl WordHashes {
@@ -46,30 +50,42 @@ impl WordHashes {
             suffixes: [1, 2, 3, 4].map(|n| hash_str(suffix(&lower, n))),
             prefixes: [1, 2, 3].map(|n| hash_str(prefix(&lower, n))),
             flags,
+            fine: clusters::UNKNOWN,
+            coarse: clusters::UNKNOWN,
         }
+    }
+
+    /// The same, with the word's clusters looked up.
+    pub fn clustered(form: &str, clusters: &WordClusters) -> WordHashes {
+        let mut w = WordHashes::of(form);
+        (w.fine, w.coarse) = clusters.of_key(w.lower);
+        w
     }
 
     /// The padding word before the start or after the end of a sentence.
     pub fn padding(which: &str) -> WordHashes {
         let h = hash_str(which);
-        WordHashes { form: h, lower: h, shape: h, suffixes: [h; 4], prefixes: [h; 3], flags: 16 }
+        WordHashes { form: h, lower: h, shape: h, suffixes: [h; 4], prefixes: [h; 3], flags: 16, fine: clusters::UNKNOWN + 1, coarse: clusters::UNKNOWN + 1 }
     }
 }
 
 /// The hashed words of a sentence, with two padding words at each end.
 pub(crate) struct Padded {
     words: Vec<WordHashes>,
+    /// Whether the words were looked up in a non-empty cluster table (the models add their
+    /// cluster features only then).
+    pub clustered: bool,
 }
 
 impl Padded {
-    pub fn new(forms: &[&str]) -> Padded {
+    pub fn new(forms: &[&str], clusters: &WordClusters) -> Padded {
         let start = WordHashes::padding("<s>");
         let end = WordHashes::padding("</s>");
         let mut words = Vec::with_capacity(forms.len() + 4);
         words.extend([start, start]);
-        words.extend(forms.iter().map(|f| WordHashes::of(f)));
+        words.extend(forms.iter().map(|f| WordHashes::clustered(f, clusters)));
         words.extend([end, end]);
-        Padded { words }
+        Padded { words, clustered: !clusters.is_empty() }
     }
 
     /// Word `i` of the sentence, offset by `d` (padding outside).
@@ -104,6 +120,12 @@ mod t {
     pub const PREV_TAG_SUFFIX: u32 = 27;
     pub const NEXT_SHAPE: u32 = 28;
     pub const PREV_SHAPE: u32 = 29;
+    pub const FINE: u32 = 30;
+    pub const COARSE: u32 = 31;
+    pub const PREV_COARSE: u32 = 32;
+    pub const NEXT_COARSE: u32 = 33;
+    pub const FINE_NEXT_COARSE: u32 = 34;
+    pub const PREV_TAG_FINE: u32 = 35;
 }
 
 /// The features of word `i`, given the tags (class indices) chosen for the two words before.
@@ -140,6 +162,14 @@ pub(crate) fn features(words: &Padded, i: usize, prev: u64, prev2: u64, out: &mu
     out.push(key(t::PREV_TAG_SUFFIX, prev, w.suffixes[2], 0));
     out.push(key(t::NEXT_SHAPE, w.shape, n1.shape, 0));
     out.push(key(t::PREV_SHAPE, p1.shape, w.shape, 0));
+    if words.clustered {
+        out.push(key(t::FINE, w.fine, 0, 0));
+        out.push(key(t::COARSE, w.coarse, 0, 0));
+        out.push(key(t::PREV_COARSE, p1.coarse, 0, 0));
+        out.push(key(t::NEXT_COARSE, n1.coarse, 0, 0));
+        out.push(key(t::FINE_NEXT_COARSE, w.fine, n1.coarse, 0));
+        out.push(key(t::PREV_TAG_FINE, prev, w.fine, 0));
+    }
 }
 
 /// The class index used for "no tag" before the start of a sentence.
@@ -152,6 +182,8 @@ pub struct Tagger {
     classes: Vec<PosTag>,
     /// Frequent words that (almost) always carry one tag, by form: tagged without scoring.
     dictionary: FxHashMap<String, u8>,
+    /// The word clusters it was trained with (empty: none).
+    clusters: WordClusters,
 }
 
 /// The model file's metadata.
@@ -160,14 +192,17 @@ pub(crate) struct TaggerMeta {
     pub kind: String,
     pub classes: Vec<String>,
     pub dictionary: Vec<(String, u8)>,
+    /// The cluster table's text (`syntax::clusters`), when trained with clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<String>,
 }
 
 pub(crate) const KIND: &str = "quotestance-tagger-1";
 
 impl Tagger {
-    pub(crate) fn new(weights: Weights, classes: &[String], dictionary: Vec<(String, u8)>) -> Result<Tagger> {
+    pub(crate) fn new(weights: Weights, classes: &[String], dictionary: Vec<(String, u8)>, clusters: WordClusters) -> Result<Tagger> {
         let classes = classes.iter().map(|c| PosTag::from_name(c).with_context(|| format!("unknown tag {c:?}"))).collect::<Result<_>>()?;
-        Ok(Tagger { weights, classes, dictionary: dictionary.into_iter().collect() })
+        Ok(Tagger { weights, classes, dictionary: dictionary.into_iter().collect(), clusters })
     }
 
     /// Reads a model written by `quotestance train syntax`.
@@ -175,7 +210,9 @@ impl Tagger {
         let (meta, weights) = Weights::load(path)?;
         let meta: TaggerMeta = serde_json::from_value(meta).with_context(|| format!("{}: not a tagger model", path.display()))?;
         anyhow::ensure!(meta.kind == KIND, "{}: model kind {:?}, expected {KIND:?}", path.display(), meta.kind);
-        Tagger::new(weights, &meta.classes, meta.dictionary).with_context(|| path.display().to_string())
+        let origin = path.display().to_string();
+        let clusters = meta.clusters.as_deref().map(|t| WordClusters::from_text(t, &origin)).transpose()?.unwrap_or_default();
+        Tagger::new(weights, &meta.classes, meta.dictionary, clusters).with_context(|| origin)
     }
 
     /// The tags of a sentence's tokens (forms in Penn Treebank conventions).
@@ -185,7 +222,7 @@ impl Tagger {
 
     /// Class indices instead of tags (what training compares).
     pub(crate) fn tag_classes(&self, forms: &[&str]) -> Vec<usize> {
-        let words = Padded::new(forms);
+        let words = Padded::new(forms, &self.clusters);
         let mut out = Vec::with_capacity(forms.len());
         let mut features = Vec::with_capacity(32);
         let mut scores = vec![0.0f32; self.classes.len()];
@@ -218,7 +255,8 @@ impl Tagger {
     pub(crate) fn save(&self, path: &Path) -> Result<()> {
         let mut dictionary: Vec<(String, u8)> = self.dictionary.iter().map(|(w, &c)| (w.clone(), c)).collect();
         dictionary.sort();
-        let meta = TaggerMeta { kind: KIND.into(), classes: self.classes.iter().map(|c| c.as_str().to_string()).collect(), dictionary };
+        let clusters = (!self.clusters.is_empty()).then(|| self.clusters.to_text());
+        let meta = TaggerMeta { kind: KIND.into(), classes: self.classes.iter().map(|c| c.as_str().to_string()).collect(), dictionary, clusters };
         self.weights.save(path, &serde_json::to_value(meta)?)
     }
 }

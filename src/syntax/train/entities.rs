@@ -1,6 +1,7 @@
 //! Training the entity recogniser on BILOU labels made from the corpus's per-token NER tags.
 
 use super::perceptron::AveragedPerceptron;
+use crate::syntax::clusters::WordClusters;
 use crate::syntax::conllu::CorpusSentence;
 use crate::syntax::entities::{allowed, class_of, features, EntityContext, EntityRecognizer, Part, CLASSES, START};
 use crate::syntax::eval::gold_entities;
@@ -40,7 +41,7 @@ pub fn gold_classes(sentence: &CorpusSentence) -> Vec<usize> {
 }
 
 /// Trains a recogniser on `sentences`, each with the tags the tagger gives it.
-pub fn train(sentences: &[(&CorpusSentence, Vec<PosTag>)], settings: &EntitySettings) -> Result<EntityRecognizer> {
+pub fn train(sentences: &[(&CorpusSentence, Vec<PosTag>)], settings: &EntitySettings, clusters: &WordClusters) -> Result<EntityRecognizer> {
     let golds: Vec<Vec<usize>> = sentences.iter().map(|(s, _)| gold_classes(s)).collect();
     let mut model = AveragedPerceptron::new(CLASSES);
     let mut rng = SplitMix64::new(settings.seed);
@@ -52,7 +53,7 @@ pub fn train(sentences: &[(&CorpusSentence, Vec<PosTag>)], settings: &EntitySett
         for &i in &order {
             let (sentence, tags) = &sentences[i];
             let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
-            let ctx = EntityContext::new(&forms, tags);
+            let ctx = EntityContext::new(&forms, tags, clusters);
             let (mut prev, mut prev2, mut previous_class) = (START, START, 0);
             for (j, &gold) in golds[i].iter().enumerate() {
                 features(&ctx, j, prev, prev2, &mut feats);
@@ -66,5 +67,5 @@ pub fn train(sentences: &[(&CorpusSentence, Vec<PosTag>)], settings: &EntitySett
             }
         }
     }
-    Ok(EntityRecognizer::new(model.average(1e-3, 1)))
+    Ok(EntityRecognizer::new(model.average(1e-3, 1), clusters.clone()))
 }

@@ -4,6 +4,7 @@
 //! it learns to recover from its mistakes as it must at run time.
 
 use super::perceptron::AveragedPerceptron;
+use crate::syntax::clusters::WordClusters;
 use crate::syntax::conllu::CorpusSentence;
 use crate::syntax::parser::{features, Move, ParseContext, Parser, State, NONE};
 use crate::syntax::weights::best;
@@ -79,7 +80,7 @@ impl Gold {
 }
 
 /// Trains a parser on `sentences`, each with the tags the tagger gives it.
-pub fn train(sentences: &[(&CorpusSentence, Vec<PosTag>)], settings: &ParserSettings) -> Result<Parser> {
+pub fn train(sentences: &[(&CorpusSentence, Vec<PosTag>)], settings: &ParserSettings, clusters: &WordClusters) -> Result<Parser> {
     let mut names: Vec<String> = sentences.iter().flat_map(|(s, _)| s.words.iter().map(|w| w.relation.clone())).collect();
     names.push("root".into());
     names.sort();
@@ -88,7 +89,7 @@ pub fn train(sentences: &[(&CorpusSentence, Vec<PosTag>)], settings: &ParserSett
     let labels = names.len();
     let classes = 1 + 2 * labels;
     let golds: Vec<Gold> = sentences.iter().map(|(s, _)| Gold::new(s, &label_of)).collect();
-    let shell = Parser::new(crate::syntax::weights::Weights::default(), &names)?;
+    let shell = Parser::new(crate::syntax::weights::Weights::default(), &names, WordClusters::default())?;
     let root = shell.root_label();
 
     let mut model = AveragedPerceptron::new(classes);
@@ -103,7 +104,7 @@ pub fn train(sentences: &[(&CorpusSentence, Vec<PosTag>)], settings: &ParserSett
             let (sentence, tags) = &sentences[i];
             let gold = &golds[i];
             let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
-            let ctx = ParseContext::new(&forms, tags);
+            let ctx = ParseContext::new(&forms, tags, clusters);
             let mut state = State::new(forms.len());
             while !state.is_final() {
                 features(&ctx, &state, &mut feats);
@@ -126,5 +127,5 @@ pub fn train(sentences: &[(&CorpusSentence, Vec<PosTag>)], settings: &ParserSett
             }
         }
     }
-    Parser::new(model.average(settings.min_weight, settings.min_updates), &names)
+    Parser::new(model.average(settings.min_weight, settings.min_updates), &names, clusters.clone())
 }

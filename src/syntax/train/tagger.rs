@@ -1,6 +1,7 @@
 //! Training the part-of-speech tagger.
 
 use super::perceptron::AveragedPerceptron;
+use crate::syntax::clusters::WordClusters;
 use crate::syntax::conllu::CorpusSentence;
 use crate::syntax::tagger::{features, Padded, Tagger, START_TAG};
 use crate::tone::rng::SplitMix64;
@@ -25,7 +26,7 @@ impl Default for TaggerSettings {
 }
 
 /// Trains a tagger on the gold tags of `sentences`.
-pub fn train(sentences: &[&CorpusSentence], settings: &TaggerSettings) -> Result<Tagger> {
+pub fn train(sentences: &[&CorpusSentence], settings: &TaggerSettings, clusters: &WordClusters) -> Result<Tagger> {
     // Classes: every tag of the data, in a fixed (sorted) order.
     let mut names: Vec<String> = sentences.iter().flat_map(|s| s.words.iter().map(|w| w.tag.clone())).collect();
     names.sort();
@@ -45,7 +46,7 @@ pub fn train(sentences: &[&CorpusSentence], settings: &TaggerSettings) -> Result
         for &s in &order {
             let sentence = sentences[s];
             let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
-            let words = Padded::new(&forms);
+            let words = Padded::new(&forms, clusters);
             let (mut prev, mut prev2) = (START_TAG, START_TAG);
             for (i, word) in sentence.words.iter().enumerate() {
                 let gold = class_of[word.tag.as_str()];
@@ -66,7 +67,7 @@ pub fn train(sentences: &[&CorpusSentence], settings: &TaggerSettings) -> Result
             }
         }
     }
-    Tagger::new(model.average(1e-3, 1), &names, dictionary)
+    Tagger::new(model.average(1e-3, 1), &names, dictionary, clusters.clone())
 }
 
 /// Frequent words whose tag hardly ever varies.
