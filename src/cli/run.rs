@@ -275,7 +275,6 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         }
         drop(row_tx);
         // Ends the reader too, if the writer stopped early (its sends fail).
-        drop(items);
         drop(item_rx);
         let (output, by_speaker, written) = writer.join().expect("writer thread")?;
         tally.by_speaker = by_speaker;

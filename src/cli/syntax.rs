@@ -26,6 +26,9 @@ pub struct TrainSyntaxArgs {
     entity_epochs: Option<usize>,
     #[arg(long, value_name = "N")]
     parser_epochs: Option<usize>,
+    /// Label histories kept by the recogniser's beam search (1: greedy).
+    #[arg(long, value_name = "N")]
+    entity_beam: Option<usize>,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -55,6 +58,9 @@ pub fn train_main(args: TrainSyntaxArgs) -> Result<ExitCode> {
     }
     if let Some(e) = args.entity_epochs {
         settings.entities.epochs = e;
+    }
+    if let Some(b) = args.entity_beam {
+        settings.entities.beam = b.max(1);
     }
     if let Some(e) = args.parser_epochs {
         settings.parser.epochs = e;

@@ -6,7 +6,7 @@
 use super::clusters::WordClusters;
 use super::features::key;
 use super::tagger::{Padded, WordHashes};
-use super::weights::{best, Weights};
+use super::weights::Weights;
 use super::{Entity, EntityKind, PosTag};
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -133,8 +133,15 @@ impl EntityContext {
     }
 }
 
-/// The features of token `i`, given the classes of the two tokens before.
+/// The features of token `i`, given the classes of the two tokens before: those of the token
+/// and its neighbours, then those of the labels before it.
 pub(crate) fn features(ctx: &EntityContext, i: usize, prev: u64, prev2: u64, out: &mut Vec<u64>) {
+    token_features(ctx, i, out);
+    label_features(ctx, i, prev, prev2, out);
+}
+
+/// The features that read only the sentence (the same for every label history).
+pub(crate) fn token_features(ctx: &EntityContext, i: usize, out: &mut Vec<u64>) {
     out.clear();
     let w: &WordHashes = ctx.words.at(i, 0);
     let (p1, p2, n1, n2) = (ctx.words.at(i, -1), ctx.words.at(i, -2), ctx.words.at(i, 1), ctx.words.at(i, 2));
@@ -161,11 +168,6 @@ pub(crate) fn features(ctx: &EntityContext, i: usize, prev: u64, prev2: u64, out
     out.push(key(t::WORD_NEXT, w.lower, n1.lower, 0));
     out.push(key(t::PREV_WORD, p1.lower, w.lower, 0));
     out.push(key(t::SHAPES, p1.shape, w.shape, n1.shape));
-    out.push(key(t::LABEL, prev, 0, 0));
-    out.push(key(t::LABELS, prev, prev2, 0));
-    out.push(key(t::LABEL_WORD, prev, w.lower, 0));
-    out.push(key(t::LABEL_SHAPE, prev, w.shape, 0));
-    out.push(key(t::LABEL_TAG, prev, tag, 0));
     let (run, position) = ctx.runs[i];
     out.push(key(t::CAPITAL_RUN, run, position, 0));
     out.push(key(t::FLAGS, w.flags, 0, 0));
@@ -177,8 +179,21 @@ pub(crate) fn features(ctx: &EntityContext, i: usize, prev: u64, prev2: u64, out
         out.push(key(t::COARSE, w.coarse, 0, 0));
         out.push(key(t::PREV_FINE, p1.fine, 0, 0));
         out.push(key(t::NEXT_FINE, n1.fine, 0, 0));
-        out.push(key(t::LABEL_FINE, prev, w.fine, 0));
         out.push(key(t::COARSES, p1.coarse, w.coarse, n1.coarse));
+    }
+}
+
+/// The features of the two labels before token `i`, appended to `out`.
+pub(crate) fn label_features(ctx: &EntityContext, i: usize, prev: u64, prev2: u64, out: &mut Vec<u64>) {
+    let w: &WordHashes = ctx.words.at(i, 0);
+    let tag = ctx.tag(i, 0);
+    out.push(key(t::LABEL, prev, 0, 0));
+    out.push(key(t::LABELS, prev, prev2, 0));
+    out.push(key(t::LABEL_WORD, prev, w.lower, 0));
+    out.push(key(t::LABEL_SHAPE, prev, w.shape, 0));
+    out.push(key(t::LABEL_TAG, prev, tag, 0));
+    if ctx.words.clustered {
+        out.push(key(t::LABEL_FINE, prev, w.fine, 0));
     }
 }
 
@@ -216,6 +231,13 @@ struct EntityMeta {
     /// The cluster table's text (`syntax::clusters`), when trained with clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     clusters: Option<String>,
+    /// The width of the beam it was trained with (1: greedy, the models before beams).
+    #[serde(default = "greedy")]
+    beam: usize,
+}
+
+fn greedy() -> usize {
+    1
 }
 
 /// A trained named-entity recogniser.
@@ -223,11 +245,13 @@ pub struct EntityRecognizer {
     weights: Weights,
     /// The word clusters it was trained with (empty: none).
     clusters: WordClusters,
+    /// The width of its beam search (1: greedy).
+    beam: usize,
 }
 
 impl EntityRecognizer {
-    pub(crate) fn new(weights: Weights, clusters: WordClusters) -> EntityRecognizer {
-        EntityRecognizer { weights, clusters }
+    pub(crate) fn new(weights: Weights, clusters: WordClusters, beam: usize) -> EntityRecognizer {
+        EntityRecognizer { weights, clusters, beam }
     }
 
     pub fn load(path: &Path) -> Result<EntityRecognizer> {
@@ -235,12 +259,12 @@ impl EntityRecognizer {
         let meta: EntityMeta = serde_json::from_value(meta).with_context(|| format!("{}: not an entity model", path.display()))?;
         anyhow::ensure!(meta.kind == KIND, "{}: model kind {:?}, expected {KIND:?}", path.display(), meta.kind);
         let clusters = meta.clusters.as_deref().map(|t| WordClusters::from_text(t, &path.display().to_string())).transpose()?.unwrap_or_default();
-        Ok(EntityRecognizer { weights, clusters })
+        Ok(EntityRecognizer { weights, clusters, beam: meta.beam })
     }
 
     pub(crate) fn save(&self, path: &Path) -> Result<()> {
         let clusters = (!self.clusters.is_empty()).then(|| self.clusters.to_text());
-        self.weights.save(path, &serde_json::to_value(EntityMeta { kind: KIND.into(), clusters })?)
+        self.weights.save(path, &serde_json::to_value(EntityMeta { kind: KIND.into(), clusters, beam: self.beam })?)
     }
 
     /// The entities of a tagged sentence.
@@ -248,25 +272,66 @@ impl EntityRecognizer {
         spans(&self.classes(forms, tags))
     }
 
+    /// The best label sequence by beam search: each of the best histories so far (as many as
+    /// the model was trained with) is extended by every label allowed after it, and the best
+    /// extensions are kept. The
+    /// features of the token itself are scored once for all histories; only the few that read
+    /// the labels before it are scored per history. A wider beam repairs what greedy labelling
+    /// cannot: once an entity is opened on a wrong word, a greedy tagger must drag it on.
     pub(crate) fn classes(&self, forms: &[&str], tags: &[PosTag]) -> Vec<usize> {
+        let width = self.beam.max(1);
+        let n = forms.len();
         let ctx = EntityContext::new(forms, tags, &self.clusters);
-        let mut out = Vec::with_capacity(forms.len());
-        let mut feats = Vec::with_capacity(32);
+        let mut feats = Vec::with_capacity(40);
+        let mut base = [0.0f32; CLASSES];
         let mut scores = [0.0f32; CLASSES];
-        let (mut prev, mut prev2) = (START, START);
-        let mut previous_class = 0;
-        for i in 0..forms.len() {
-            features(&ctx, i, prev, prev2, &mut feats);
-            scores.iter_mut().for_each(|s| *s = 0.0);
-            self.weights.add_scores(&feats, &mut scores);
-            let class = best(&scores, |c| allowed(previous_class, c, i, forms.len())).unwrap_or(0);
-            out.push(class);
-            previous_class = class;
-            prev2 = prev;
-            prev = class as u64;
+        // Per position, the kept hypotheses as (history index at the position before, class).
+        let mut back: Vec<Vec<(usize, usize)>> = Vec::with_capacity(n);
+        let mut beam = vec![Hypothesis { score: 0.0, class: 0, prev: START, prev2: START, parent: 0 }];
+        let mut next: Vec<Hypothesis> = Vec::with_capacity(width * CLASSES);
+        for i in 0..n {
+            token_features(&ctx, i, &mut feats);
+            base.iter_mut().for_each(|s| *s = 0.0);
+            self.weights.add_scores(&feats, &mut base);
+            next.clear();
+            for (h, hyp) in beam.iter().enumerate() {
+                feats.clear();
+                label_features(&ctx, i, hyp.prev, hyp.prev2, &mut feats);
+                scores.copy_from_slice(&base);
+                self.weights.add_scores(&feats, &mut scores);
+                for (c, &s) in scores.iter().enumerate() {
+                    if allowed(hyp.class, c, i, n) {
+                        next.push(Hypothesis { score: hyp.score + s, class: c, prev: c as u64, prev2: hyp.prev, parent: h });
+                    }
+                }
+            }
+            // Highest score first; ties by history, then class, so the result never depends on
+            // anything but the input.
+            next.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.parent.cmp(&b.parent)).then(a.class.cmp(&b.class)));
+            next.truncate(width);
+            back.push(next.iter().map(|h| (h.parent, h.class)).collect());
+            std::mem::swap(&mut beam, &mut next);
+        }
+        let mut out = vec![0; n];
+        let mut h = 0;
+        for i in (0..n).rev() {
+            let (parent, class) = back[i][h];
+            out[i] = class;
+            h = parent;
         }
         out
     }
+}
+
+/// One labelling of a sentence's first tokens, as kept in the beam.
+struct Hypothesis {
+    score: f32,
+    /// The class of its last token (0 before the first).
+    class: usize,
+    prev: u64,
+    prev2: u64,
+    /// Its history's index in the beam of the token before.
+    parent: usize,
 }
 
 #[cfg(test)]

@@ -123,7 +123,10 @@ mod tests {
         // Written into model files: a change here silently breaks every trained model.
         assert_eq!(hash_str("said"), hash_str("said"));
         assert_ne!(hash_str("said"), hash_str("says"));
-        assert_eq!(hash_str("Lavrov"), 0x7c4b_2a0f_d3e1_c6a2_u64.wrapping_add(0).wrapping_sub(0).max(0) & 0 | hash_str("Lavrov"));
+        // The values the committed models were trained with.
+        assert_eq!(hash_str("said"), 0xf3d8_ff56_465e_6d79);
+        assert_eq!(hash_str("Lavrov"), 0x6a2a_8458_2e1b_0127);
+        assert_eq!(hash_str(""), 0x7acd_bb98_b134_4213);
         assert_ne!(key(1, 2, 3, 4), 0);
     }
 }

@@ -388,7 +388,7 @@ impl<'a> Lexer<'a> {
                     self.push_text(pos, one + 3);
                     return one + 3;
                 }
-                if self.char_at(one + 2).map_or(true, char::is_whitespace) {
+                if self.char_at(one + 2).is_none_or(char::is_whitespace) {
                     // Written as it stands (’08), as CoreNLP did.
                     self.push(pos, one + 2, &self.text[pos..one + 2]);
                     return one + 2;
@@ -432,10 +432,8 @@ impl<'a> Lexer<'a> {
     fn clitic(&self, pos: usize) -> Option<usize> {
         for clitic in CLITICS {
             let end = pos + clitic.len();
-            if end <= self.end && self.bytes[pos..end].eq_ignore_ascii_case(clitic.as_bytes()) {
-                if !is_letter(self.inside(end)) {
-                    return Some(end);
-                }
+            if end <= self.end && self.bytes[pos..end].eq_ignore_ascii_case(clitic.as_bytes()) && !is_letter(self.inside(end)) {
+                return Some(end);
             }
         }
         None
@@ -765,7 +763,7 @@ impl<'a> Lexer<'a> {
         if ext.is_empty() || ext.len() > 5 || !EXTENSIONS.iter().any(|e| e.as_bytes().eq_ignore_ascii_case(ext)) {
             return None;
         }
-        let follows = self.char_at(j).map_or(true, |c| c.is_whitespace() || matches!(c, '.' | '?' | '!' | ',' | '"' | '\'' | '<'));
+        let follows = self.char_at(j).is_none_or(|c| c.is_whitespace() || matches!(c, '.' | '?' | '!' | ',' | '"' | '\'' | '<'));
         (follows && !self.inside(j).is_some_and(|c| !c.is_ascii() && is_word_char(c))).then_some(j)
     }
 
@@ -884,11 +882,11 @@ impl<'a> Lexer<'a> {
         let word = &rest[..word_end];
         let after = rest[word_end..].chars().next();
         let opener = |w: &str| w.len() == word.len() && w.as_bytes()[0] == word.as_bytes()[0] && w.eq_ignore_ascii_case(word);
-        if !word.is_empty() && SENTENCE_OPENERS.iter().any(|w| opener(w)) && after.map_or(true, |a| a.is_whitespace() || a == '?' || a == '!') {
+        if !word.is_empty() && SENTENCE_OPENERS.iter().any(|w| opener(w)) && after.is_none_or(|a| a.is_whitespace() || a == '?' || a == '!') {
             return true;
         }
         // Mr. and Ms. open a sentence too.
-        matches!(word, "Mr" | "Ms" | "MR" | "MS") && after == Some('.') && rest[word_end + 1..].chars().next().map_or(true, char::is_whitespace)
+        matches!(word, "Mr" | "Ms" | "MR" | "MS") && after == Some('.') && rest[word_end + 1..].chars().next().is_none_or(char::is_whitespace)
     }
 
     /// After an abbreviation's period at `dot`: white space, then white space, an upper-case

@@ -899,7 +899,7 @@ mod tests {
         let config = RankerConfig { trees: 300, max_depth: 6, learning_rate: 0.5, min_child_weight: 0.1, early_stopping_rounds: 10, subsample: 1.0, colsample: 1.0, ..RankerConfig::default() };
         let (ranker, report) = train_with_validation(&noisy, &valid, &names(6), &config).unwrap();
         let best = report.best_iteration;
-        assert!(best >= 1 && best < 300 && report.history.len() == best + 10, "best {best} of {} rounds", report.history.len());
+        assert!((1..300).contains(&best) && report.history.len() == best + 10, "best {best} of {} rounds", report.history.len());
         assert_eq!(ranker.n_trees(), best);
         let losses: Vec<f64> = report.history.iter().map(|r| r.valid_loss.unwrap()).collect();
         let min = losses.iter().copied().fold(f64::INFINITY, f64::min);

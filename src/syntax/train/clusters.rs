@@ -174,7 +174,7 @@ mod tests {
         for i in 0..6 {
             let e = 0.05 * i as f32;
             for (x, y) in [(1.0, e), (e, 1.0)] {
-                let n = ((x * x + y * y) as f32).sqrt();
+                let n: f32 = (x * x + y * y).sqrt();
                 v.extend([x / n, y / n]);
             }
         }

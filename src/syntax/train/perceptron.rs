@@ -59,21 +59,33 @@ impl AveragedPerceptron {
         for &f in features {
             let row = self.rows.entry(f).or_default();
             row.updates = row.updates.saturating_add(1);
-            let row = &mut row.entries;
             for (class, delta) in [(gold, 1.0), (predicted, -1.0)] {
-                let step = self.step;
-                let entry = match row.iter_mut().position(|e| e.class as usize == class) {
-                    Some(i) => &mut row[i],
-                    None => {
-                        row.push(Entry { class: class as u8, weight: 0.0, total: 0.0, stamp: step });
-                        row.last_mut().expect("just pushed")
-                    }
-                };
-                entry.total += entry.weight as f64 * (step - entry.stamp) as f64;
-                entry.stamp = step;
-                entry.weight += delta;
+                Self::change(&mut row.entries, self.step, class, delta);
             }
         }
+    }
+
+    /// Adds `delta` to the weight of `class` for each of `features`: one side of a structured
+    /// update, where the gold and the predicted labels sit on different features.
+    pub fn add(&mut self, features: &[u64], class: usize, delta: f32) {
+        for &f in features {
+            let row = self.rows.entry(f).or_default();
+            row.updates = row.updates.saturating_add(1);
+            Self::change(&mut row.entries, self.step, class, delta);
+        }
+    }
+
+    fn change(row: &mut Vec<Entry>, step: u32, class: usize, delta: f32) {
+        let entry = match row.iter_mut().position(|e| e.class as usize == class) {
+            Some(i) => &mut row[i],
+            None => {
+                row.push(Entry { class: class as u8, weight: 0.0, total: 0.0, stamp: step });
+                row.last_mut().expect("just pushed")
+            }
+        };
+        entry.total += entry.weight as f64 * (step - entry.stamp) as f64;
+        entry.stamp = step;
+        entry.weight += delta;
     }
 
     /// Advances the clock by one training instance.
